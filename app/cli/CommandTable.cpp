@@ -1,0 +1,36 @@
+#include "app/cli/CommandTable.h"
+
+#include <array>
+
+namespace lucent::cli {
+namespace {
+
+constexpr std::array kCommands = {
+    Command{"version", "Print the version.", runVersion},
+};
+
+void printUsage(QTextStream& stream) {
+    stream << "usage: lucent-cli [--version] <command> [options]\n\ncommands:\n";
+    for (const auto& command : kCommands)
+        stream << "  " << QString::fromLatin1(command.name).leftJustified(10) << command.summary
+               << "\n";
+    stream << "\nRun `lucent-cli <command> --help` for a command's options.\n";
+    stream.flush();
+}
+
+} // namespace
+
+int runCli(CliIo& io) {
+    const QString first = io.arguments.value(1);
+    if (first.isEmpty() || first == "--help" || first == "-h") {
+        printUsage(first.isEmpty() ? io.err : io.out);
+        return first.isEmpty() ? 2 : 0;
+    }
+    if (first == "--version") return runVersion(io);
+    for (const auto& command : kCommands)
+        if (first == QLatin1String(command.name)) return command.run(io);
+    return reportError(io, QStringLiteral("unknown command '%1'; run `lucent-cli --help` for the list.")
+                               .arg(first));
+}
+
+} // namespace lucent::cli

@@ -1,0 +1,22 @@
+#pragma once
+/// @file
+/// @brief The list of lucent-cli subcommands and the dispatcher main() calls.
+
+#include "app/cli/CliIo.h"
+
+namespace lucent::cli {
+
+/// @brief One subcommand: its name, a one-line summary for `--help`, and its entry point.
+struct Command {
+    const char* name;
+    const char* summary;
+    int (*run)(CliIo& io); ///< io.arguments = {program, name, args…}; returns the exit code
+};
+
+/// @brief Runs the subcommand named by io.arguments[1] (or --version / --help); returns the exit code.
+int runCli(CliIo& io);
+
+// Subcommand entry points, one file each.
+int runVersion(CliIo& io);
+
+} // namespace lucent::cli
