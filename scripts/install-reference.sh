@@ -10,5 +10,7 @@ if [ -f "$stamp" ] && cmp -s package-lock.json "$stamp"; then
   echo "install-reference: npm packages present"
   exit 0
 fi
-npm ci --no-audit --no-fund --loglevel=error
+# --omit=optional: node-llama-cpp lists every platform's binaries as optional (CUDA alone is
+# ~540 MB); package.json names the two we use (CPU and Vulkan for linux-x64) directly.
+NODE_LLAMA_CPP_SKIP_DOWNLOAD=true npm ci --omit=optional --no-audit --no-fund --loglevel=error
 cp package-lock.json "$stamp"
