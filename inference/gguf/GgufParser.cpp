@@ -101,10 +101,10 @@ Expected<uint64_t> GgufParser::readU64(const char* what) {
 Expected<std::string> GgufParser::readString(const char* what, uint64_t maxLength) {
     auto length = readU64(what);
     if (!length) return fail(length.error());
+    if (!need(*length)) return truncated(std::string(what) + " of " + withThousands(*length) + " bytes");
     if (*length > maxLength)
         return problem(std::string(what) + " claims a length of " + withThousands(*length) +
                        " bytes (at most " + withThousands(maxLength) + " allowed).");
-    if (!need(*length)) return truncated(what);
     std::string text(reinterpret_cast<const char*>(bytes_.data() + pos_), *length);
     pos_ += *length;
     return text;
