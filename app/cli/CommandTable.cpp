@@ -6,6 +6,7 @@ namespace lucent::cli {
 namespace {
 
 constexpr std::array kCommands = {
+    Command{"info", "Show what a GGUF model file holds.", runInfo},
     Command{"version", "Print the version.", runVersion},
 };
 

@@ -17,6 +17,7 @@ struct Command {
 int runCli(CliIo& io);
 
 // Subcommand entry points, one file each.
+int runInfo(CliIo& io);
 int runVersion(CliIo& io);
 
 } // namespace lucent::cli
