@@ -105,6 +105,20 @@ Expected<std::vector<PlannedTensor>> planTensors(const TestModelSpec& spec, uint
     return plan;
 }
 
+void addVocabularyMetadata(GgufWriter& writer, const GgufVocab& vocab) {
+    writer.setString("tokenizer.ggml.model", vocab.model);
+    writer.setString("tokenizer.ggml.pre", vocab.pre);
+    writer.setStringArray("tokenizer.ggml.tokens", vocab.tokens);
+    writer.setI32Array("tokenizer.ggml.token_type", vocab.tokenTypes);
+    writer.setStringArray("tokenizer.ggml.merges", vocab.merges);
+    if (vocab.bos) writer.setU32("tokenizer.ggml.bos_token_id", uint32_t(*vocab.bos));
+    if (vocab.eos) writer.setU32("tokenizer.ggml.eos_token_id", uint32_t(*vocab.eos));
+    if (vocab.pad) writer.setU32("tokenizer.ggml.padding_token_id", uint32_t(*vocab.pad));
+    writer.setBool("tokenizer.ggml.add_bos_token", vocab.addBos);
+    writer.setBool("tokenizer.ggml.add_eos_token", vocab.addEos);
+    if (!vocab.chatTemplate.empty()) writer.setString("tokenizer.chat_template", vocab.chatTemplate);
+}
+
 Expected<void> writeTestModel(const TestModelSpec& spec, const GgufVocab& vocab, const std::string& path) {
     const uint64_t nVocab = vocab.tokens.size();
     auto plan = planTensors(spec, nVocab);
@@ -132,17 +146,7 @@ Expected<void> writeTestModel(const TestModelSpec& spec, const GgufVocab& vocab,
         writer.setU32(a + ".attention.key_length", headDim);
         writer.setU32(a + ".attention.value_length", headDim);
     }
-    writer.setString("tokenizer.ggml.model", vocab.model);
-    writer.setString("tokenizer.ggml.pre", vocab.pre);
-    writer.setStringArray("tokenizer.ggml.tokens", vocab.tokens);
-    writer.setI32Array("tokenizer.ggml.token_type", vocab.tokenTypes);
-    writer.setStringArray("tokenizer.ggml.merges", vocab.merges);
-    if (vocab.bos) writer.setU32("tokenizer.ggml.bos_token_id", uint32_t(*vocab.bos));
-    if (vocab.eos) writer.setU32("tokenizer.ggml.eos_token_id", uint32_t(*vocab.eos));
-    if (vocab.pad) writer.setU32("tokenizer.ggml.padding_token_id", uint32_t(*vocab.pad));
-    writer.setBool("tokenizer.ggml.add_bos_token", vocab.addBos);
-    writer.setBool("tokenizer.ggml.add_eos_token", vocab.addEos);
-    if (!vocab.chatTemplate.empty()) writer.setString("tokenizer.chat_template", vocab.chatTemplate);
+    addVocabularyMetadata(writer, vocab);
 
     for (const auto& tensor : *plan) {
         // Each tensor draws from its own stream, so adding a tensor never changes the others.

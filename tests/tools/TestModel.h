@@ -12,6 +12,10 @@
 #include <string>
 #include <vector>
 
+namespace lucent {
+class GgufWriter;
+}
+
 namespace lucent::testing {
 
 /// @brief Shape and weight type of a test model. Defaults make a 2-layer toy.
@@ -45,6 +49,9 @@ struct PlannedTensor {
 
 /// @brief Every tensor of the model in file order (names and shapes as llama.cpp expects them).
 Expected<std::vector<PlannedTensor>> planTensors(const TestModelSpec& spec, uint64_t nVocab);
+
+/// @brief Writes the tokenizer.ggml.* keys (and the chat template) of `vocab`.
+void addVocabularyMetadata(GgufWriter& writer, const GgufVocab& vocab);
 
 /// @brief Writes the model to `path` (atomically). Errors name the bad option.
 Expected<void> writeTestModel(const TestModelSpec& spec, const GgufVocab& vocab, const std::string& path);
