@@ -1,0 +1,155 @@
+#include "inference/cpu/CpuModel.h"
+
+#include "inference/cpu/Attention.h"
+#include "inference/cpu/Kernels.h"
+#include "inference/cpu/MatMul.h"
+#include "inference/quant/Dequantize.h"
+
+#include <algorithm>
+#include <new>
+
+namespace lucent {
+
+Expected<std::unique_ptr<CpuModel>> CpuModel::open(const std::string& path, const CpuModelOptions& options) {
+    auto file = GgufFile::open(path);
+    if (!file) return fail(file.error());
+    return create(std::move(*file), options);
+}
+
+Expected<std::unique_ptr<CpuModel>> CpuModel::create(GgufFile file, const CpuModelOptions& options) {
+    auto config = readModelConfig(file);
+    if (!config) return fail(config.error());
+    if (auto weights = loadModelWeights(file, *config); !weights) return fail(weights.error());
+    const uint32_t context = options.contextLength ? options.contextLength : config->nCtxTrain;
+    if (options.maxBatch == 0) return fail("The batch size must be at least one token.");
+    try {
+        return std::unique_ptr<CpuModel>(new CpuModel(std::move(file), std::move(*config), options, context));
+    } catch (const std::bad_alloc&) {
+        return fail("There is not enough memory for a context of " + std::to_string(context) +
+                    " tokens with this model; choose a shorter context.");
+    }
+}
+
+CpuModel::CpuModel(GgufFile file, ModelConfig config, const CpuModelOptions& options, uint32_t contextLength)
+    : file_(std::move(file)),
+      config_(std::move(config)),
+      // Checked in create(); the views point into the mapping, which moving file_ does not move.
+      weights_(std::move(*loadModelWeights(file_, config_))),
+      maxBatch_(options.maxBatch),
+      pool_(options.threads),
+      cache_(config_.nLayer, contextLength, config_.kvDim()) {
+    const size_t b = maxBatch_;
+    const size_t maxCols = std::max({size_t(config_.nEmbd), size_t(config_.qDim()), size_t(config_.nFf)});
+    s_.x.resize(b * config_.nEmbd);
+    s_.xb.resize(b * config_.nEmbd);
+    s_.q.resize(b * config_.qDim());
+    s_.k.resize(b * config_.kvDim());
+    s_.v.resize(b * config_.kvDim());
+    s_.att.resize(b * config_.qDim());
+    s_.gate.resize(b * config_.nFf);
+    s_.up.resize(b * config_.nFf);
+    s_.scores.resize(size_t(pool_.size()) * contextLength);
+    s_.scratch.resize(size_t(pool_.size()) * matMulScratchFloats(maxCols));
+}
+
+CpuModel::~CpuModel() = default;
+
+Expected<void> CpuModel::eval(std::span<const int32_t> tokens, int pos, float* logitsOut) {
+    if (tokens.empty()) return fail("There are no tokens to evaluate.");
+    if (pos < 0 || size_t(pos) + tokens.size() > contextLength())
+        return fail("The context is full: " + std::to_string(pos) + " + " + std::to_string(tokens.size()) +
+                    " tokens do not fit in a context of " + std::to_string(contextLength()) + ".");
+    for (int32_t token : tokens)
+        if (token < 0 || uint32_t(token) >= config_.nVocab)
+            return fail("Token id " + std::to_string(token) + " is outside the model's vocabulary of " + std::to_string(config_.nVocab) +
+                        " tokens.");
+    // Long prompts go through in batches; only the last batch's logits matter.
+    for (size_t start = 0; start < tokens.size(); start += maxBatch_) {
+        const size_t n = std::min<size_t>(maxBatch_, tokens.size() - start);
+        const bool last = start + n == tokens.size();
+        forward(tokens.subspan(start, n), pos + int(start), last ? logitsOut : nullptr);
+    }
+    return {};
+}
+
+void CpuModel::forward(std::span<const int32_t> tokens, int pos, float* logitsOut) {
+    const ModelConfig& c = config_;
+    const size_t n = tokens.size(), embd = c.nEmbd, qDim = c.qDim(), kvDim = c.kvDim(), ff = c.nFf;
+    const ModelWeights& w = weights_;
+    float* scratch = s_.scratch.data();
+    auto linear = [&](const WeightView& weight, const float* in, float* out) { matMul(weight, in, n, out, pool_, scratch); };
+    auto addBias = [&](float* out, const WeightView& bias, size_t dim) {
+        if (bias.present())
+            for (size_t t = 0; t < n; ++t) addInPlace(out + t * dim, bias.f32(), dim);
+    };
+    const RopePairing pairing = c.ropeType == RopeType::Norm ? RopePairing::Norm : RopePairing::Neox;
+    const float* freqFactors = w.ropeFreqs.present() ? w.ropeFreqs.f32() : nullptr;
+
+    // token embedding
+    for (size_t t = 0; t < n; ++t) dequantizeRow(w.tokenEmbd.type, w.tokenEmbd.row(uint64_t(tokens[t])), &s_.x[t * embd], embd);
+
+    for (uint32_t l = 0; l < c.nLayer; ++l) {
+        const LayerWeights& lw = w.layers[l];
+        // attention rmsnorm
+        for (size_t t = 0; t < n; ++t) rmsNorm(&s_.xb[t * embd], &s_.x[t * embd], lw.attnNorm.f32(), embd, c.eps);
+        // qkv (+ biases: qwen2)
+        linear(lw.wq, s_.xb.data(), s_.q.data());
+        linear(lw.wk, s_.xb.data(), s_.k.data());
+        linear(lw.wv, s_.xb.data(), s_.v.data());
+        addBias(s_.q.data(), lw.bq, qDim);
+        addBias(s_.k.data(), lw.bk, kvDim);
+        addBias(s_.v.data(), lw.bv, kvDim);
+        for (size_t t = 0; t < n; ++t) {
+            float* q = &s_.q[t * qDim];
+            float* k = &s_.k[t * kvDim];
+            // per-head q/k rmsnorm (qwen3)
+            if (lw.qNorm.present()) {
+                for (uint32_t h = 0; h < c.nHead; ++h) rmsNorm(q + h * c.headDim, q + h * c.headDim, lw.qNorm.f32(), c.headDim, c.eps);
+                for (uint32_t h = 0; h < c.nHeadKv; ++h) rmsNorm(k + h * c.headDim, k + h * c.headDim, lw.kNorm.f32(), c.headDim, c.eps);
+            }
+            // RoPE
+            const int p = pos + int(t);
+            rope(q, int(c.nHead), int(c.headDim), int(c.nRot), p, pairing, c.ropeBase, freqFactors);
+            rope(k, int(c.nHeadKv), int(c.headDim), int(c.nRot), p, pairing, c.ropeBase, freqFactors);
+            // store k, v in the f16 cache
+            toHalf(cache_.keys(l, uint32_t(p)), k, kvDim);
+            toHalf(cache_.values(l, uint32_t(p)), &s_.v[t * kvDim], kvDim);
+        }
+        // attention over the cache
+        attention(l, n, pos);
+        // output projection and residual
+        linear(lw.wo, s_.att.data(), s_.xb.data());
+        addInPlace(s_.x.data(), s_.xb.data(), n * embd);
+        // ffn rmsnorm
+        for (size_t t = 0; t < n; ++t) rmsNorm(&s_.xb[t * embd], &s_.x[t * embd], lw.ffnNorm.f32(), embd, c.eps);
+        // SwiGLU: down(silu(gate(x)) · up(x))
+        linear(lw.wGate, s_.xb.data(), s_.gate.data());
+        linear(lw.wUp, s_.xb.data(), s_.up.data());
+        swiglu(s_.gate.data(), s_.up.data(), n * ff);
+        linear(lw.wDown, s_.gate.data(), s_.xb.data());
+        // residual
+        addInPlace(s_.x.data(), s_.xb.data(), n * embd);
+    }
+    if (!logitsOut) return;
+    // final rmsnorm and LM head, last token only
+    float* last = &s_.xb[(n - 1) * embd];
+    rmsNorm(last, &s_.x[(n - 1) * embd], w.outputNorm.f32(), embd, c.eps);
+    matVec(w.output, last, logitsOut, pool_);
+}
+
+void CpuModel::attention(uint32_t layer, size_t nTokens, int pos) {
+    const ModelConfig& c = config_;
+    const AttentionInputs in{cache_.keys(layer, 0), cache_.values(layer, 0), c.kvDim(), int(c.nHead), int(c.nHeadKv), int(c.headDim)};
+    const size_t tasks = nTokens * c.nHead;
+    pool_.run([&](unsigned thread, unsigned threads) {
+        float* scores = &s_.scores[size_t(thread) * cache_.capacity()];
+        for (size_t i = tasks * thread / threads; i < tasks * (thread + 1) / threads; ++i) {
+            const size_t t = i / c.nHead, h = i % c.nHead;
+            const size_t offset = t * c.qDim() + h * c.headDim;
+            // causal: token t sees positions 0 … pos + t
+            attendHead(in, int(h), &s_.q[offset], pos + int(t) + 1, scores, &s_.att[offset]);
+        }
+    });
+}
+
+} // namespace lucent

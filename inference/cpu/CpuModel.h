@@ -1,0 +1,70 @@
+#pragma once
+/// @file
+/// @brief The CPU reference backend: a model's forward pass over the mmapped GGUF weights.
+
+#include "inference/cpu/KvCache.h"
+#include "inference/cpu/ThreadPool.h"
+#include "inference/gguf/GgufFile.h"
+#include "inference/model/Backend.h"
+#include "inference/model/ModelWeights.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace lucent {
+
+/// @brief How a CpuModel is set up at load time.
+struct CpuModelOptions {
+    uint32_t contextLength = 4096; ///< KV cache positions; 0: the model's training context
+    unsigned threads = 0;          ///< 0: every hardware thread
+    uint32_t maxBatch = 256;       ///< tokens evaluated per forward pass (longer prompts are split)
+};
+
+/// @brief A model ready to run on the CPU. Every buffer is allocated at load; eval() allocates
+/// nothing.
+class CpuModel final : public Backend {
+public:
+    /// @brief Maps `path`, reads its config and weights and allocates the KV cache and buffers.
+    static Expected<std::unique_ptr<CpuModel>> open(const std::string& path, const CpuModelOptions& options = {});
+    /// @brief The same for a file that is already open.
+    static Expected<std::unique_ptr<CpuModel>> create(GgufFile file, const CpuModelOptions& options = {});
+    ~CpuModel() override;
+
+    const ModelConfig& config() const override { return config_; }
+    uint32_t contextLength() const override { return cache_.capacity(); }
+    Expected<void> eval(std::span<const int32_t> tokens, int pos, float* logitsOut) override;
+
+    const GgufFile& file() const { return file_; }
+    const ModelWeights& weights() const { return weights_; }
+    unsigned threads() const { return pool_.size(); }
+
+private:
+    /// @brief Activations for up to maxBatch tokens, allocated once (llama2.c's RunState).
+    struct RunState {
+        std::vector<float> x;       ///< [batch, n_embd] the residual stream
+        std::vector<float> xb;      ///< [batch, n_embd] normed input of a sub-layer / its output
+        std::vector<float> q;       ///< [batch, n_head·head_dim]
+        std::vector<float> k;       ///< [batch, n_head_kv·head_dim]
+        std::vector<float> v;       ///< [batch, n_head_kv·head_dim]
+        std::vector<float> att;     ///< [batch, n_head·head_dim] attention output
+        std::vector<float> gate;    ///< [batch, n_ff]
+        std::vector<float> up;      ///< [batch, n_ff]
+        std::vector<float> scores;  ///< [threads, context] attention weights
+        std::vector<float> scratch; ///< [threads, matMulScratchFloats] decoded weight tiles
+    };
+
+    CpuModel(GgufFile file, ModelConfig config, const CpuModelOptions& options, uint32_t contextLength);
+    void forward(std::span<const int32_t> tokens, int pos, float* logitsOut);
+    void attention(uint32_t layer, size_t nTokens, int pos);
+
+    GgufFile file_;
+    ModelConfig config_;
+    ModelWeights weights_;
+    uint32_t maxBatch_;
+    ThreadPool pool_;
+    KvCache cache_;
+    RunState s_;
+};
+
+} // namespace lucent
