@@ -3,6 +3,8 @@
 #include "storage/Database.h"
 
 #include <new>
+#include <string>
+#include <string_view>
 #include <sqlite3.h>
 
 namespace lucent {
@@ -23,9 +25,41 @@ struct ShiftedSink {
     int offset;
 };
 
+/// unicode61's remove_diacritics only knows Latin letters. Greek accents and dialytika, the final
+/// sigma and Russian ё are folded here, so "ελληνικα" finds "Ελληνικά" and "еж" finds "ёж".
+/// Every pair is two UTF-8 bytes on both sides, so the token keeps its length.
+char32_t foldBeyondLatin(char32_t c) {
+    switch (c) {
+    case 0x03AC: return 0x03B1; // ά → α
+    case 0x03AD: return 0x03B5; // έ → ε
+    case 0x03AE: return 0x03B7; // ή → η
+    case 0x03AF: case 0x0390: case 0x03CA: return 0x03B9; // ί ΐ ϊ → ι
+    case 0x03CC: return 0x03BF; // ό → ο
+    case 0x03CD: case 0x03B0: case 0x03CB: return 0x03C5; // ύ ΰ ϋ → υ
+    case 0x03CE: return 0x03C9; // ώ → ω
+    case 0x03C2: return 0x03C3; // ς → σ
+    case 0x0451: return 0x0435; // ё → е
+    default: return c;
+    }
+}
+
 int forwardShifted(void* sink, int flags, const char* token, int size, int start, int end) {
     auto* shifted = static_cast<ShiftedSink*>(sink);
-    return shifted->emit(shifted->context, flags, token, size, start + shifted->offset,
+    const std::string_view text(token, static_cast<std::size_t>(size));
+    if (text.find_first_of("\xCE\xCF\xD1") == std::string_view::npos) // the common case: no copy
+        return shifted->emit(shifted->context, flags, token, size, start + shifted->offset,
+                             end + shifted->offset);
+    std::string folded(text);
+    for (std::size_t i = 0; i + 1 < folded.size(); ++i) {
+        const auto lead = static_cast<unsigned char>(folded[i]);
+        if (lead != 0xCE && lead != 0xCF && lead != 0xD1) continue; // Greek and Cyrillic ё
+        const char32_t c = (char32_t(lead & 0x1F) << 6) | (static_cast<unsigned char>(folded[i + 1]) & 0x3F);
+        const char32_t base = foldBeyondLatin(c);
+        folded[i] = static_cast<char>(0xC0 | (base >> 6));
+        folded[i + 1] = static_cast<char>(0x80 | (base & 0x3F));
+        ++i;
+    }
+    return shifted->emit(shifted->context, flags, folded.data(), size, start + shifted->offset,
                          end + shifted->offset);
 }
 
