@@ -2,9 +2,12 @@
 // Small helpers shared by the storage tests.
 
 #include "inference/core/Expected.h"
+#include "storage/Database.h"
+#include "storage/Statement.h"
 
 #include <QCryptographicHash>
 #include <QFile>
+#include <QString>
 #include <QtGlobal>
 #include <utility>
 
@@ -24,4 +27,11 @@ inline QByteArray fileHash(const QString& path) {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly)) return {};
     return QCryptographicHash::hash(file.readAll(), QCryptographicHash::Sha256).toHex();
+}
+
+/// The first line of PRAGMA integrity_check: "ok" for a sound file.
+inline QString integrityCheck(lucent::Database& db) {
+    auto check = must(db.prepare("PRAGMA integrity_check"), "integrity_check");
+    if (!must(check.step(), "integrity_check")) return {};
+    return QString::fromStdString(check.columnText(0));
 }
