@@ -174,8 +174,9 @@ private slots:
 
     void refusesInvalidUtf8() {
         const auto conversations = countRows(*source_, "conversations");
-        const std::string bytes = R"({"format":"lucent-chats","version":1,"conversations":[{"title":")"
-                                  "\xff\xfe" R"(","messages":[]}]})";
+        std::string bytes = "{\"format\":\"lucent-chats\",\"version\":1,\"conversations\":[{\"title\":\"";
+        bytes += "\xff\xfe"; // Latin-1 bytes, not UTF-8
+        bytes += "\",\"messages\":[]}]}";
         auto imported = importJson(*source_, bytes, "latin1.json");
         QVERIFY(!imported);
         QVERIFY2(imported.error().message.find("latin1.json is not valid JSON") == 0, imported.error().message.c_str());
