@@ -14,7 +14,9 @@ bool isAsciiSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\
 } // namespace
 
 ThinkingParser::ThinkingParser(ThinkingFormat format, bool startsInsideReasoning, Clock clock)
-    : markers_(thinkingMarkers(format)), clock_(std::move(clock)),
+    : markers_(thinkingMarkers(format)),
+      // A lambda rather than &steady_clock::now: taking a standard function's address is unspecified.
+      clock_(clock ? std::move(clock) : Clock([] { return std::chrono::steady_clock::now(); })),
       inside_(startsInsideReasoning && format != ThinkingFormat::None),
       waitingForFirstReasoningByte_(inside_), sawReasoning_(inside_) {}
 

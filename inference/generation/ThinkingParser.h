@@ -48,8 +48,8 @@ public:
 
     /// @param format which markers to look for
     /// @param startsInsideReasoning the prompt ended with the open marker (see promptOpensReasoning)
-    /// @param clock time source for reasoningDuration
-    ThinkingParser(ThinkingFormat format, bool startsInsideReasoning, Clock clock = &std::chrono::steady_clock::now);
+    /// @param clock time source for reasoningDuration; empty means std::chrono::steady_clock
+    ThinkingParser(ThinkingFormat format, bool startsInsideReasoning, Clock clock = {});
 
     /// @brief Takes the next piece of the reply, returns the text that became certain.
     ThinkingDelta feed(std::string_view piece);

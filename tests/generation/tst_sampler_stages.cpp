@@ -276,7 +276,8 @@ private slots:
     void uniformFromRawDraw() {
         QCOMPARE(uniformFromDraw(0), 0.0);
         QCOMPARE(uniformFromDraw(0x80000000u), 0.5);
-        QVERIFY(uniformFromDraw(0xffffffffu) < 1.0);
+        QCOMPARE(uniformFromDraw(1), 1.0 / 4294967296.0);                   // all 32 bits count
+        QCOMPARE(uniformFromDraw(0xffffffffu), 4294967295.0 / 4294967296.0); // and 1 is never reached
     }
 
     void pickWalksTheCumulativeSum_data() {

@@ -180,6 +180,22 @@ private slots:
         parser.feed("</think>"); // 600 ms
         clock.now += 5s;
         QCOMPARE(parser.reasoningDuration(), std::chrono::steady_clock::duration(350ms));
+        parser.feed("stray </think> close"); // outside reasoning: no time added
+        clock.now += 1s;
+        parser.finish();
+        QCOMPARE(parser.reasoningDuration(), std::chrono::steady_clock::duration(350ms));
+    }
+
+    void nestedOpenMarkerDoesNotRestartTheClock() {
+        FakeClock clock;
+        ThinkingParser parser(ThinkingFormat::Think, false, clock.function());
+        clock.now += 100ms;
+        parser.feed("<think>a");
+        clock.now += 200ms;
+        parser.feed("<think>b");
+        clock.now += 100ms;
+        parser.feed("</think>");
+        QCOMPARE(parser.reasoningDuration(), std::chrono::steady_clock::duration(300ms));
     }
 
     void unterminatedDurationStopsAtFinish() {
