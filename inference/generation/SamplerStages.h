@@ -46,7 +46,8 @@ int32_t argmaxToken(std::span<const float> logits);
 void collectCandidates(std::span<const float> logits, CandidateList& out);
 
 /// @brief Keeps the k best (llama.cpp top-k); k ≤ 0 does nothing, k > size keeps all. Leaves the list
-/// sorted; costs O(n + k log k) with nth_element, never a sort of the whole vocabulary.
+/// sorted. Selection is a bounded heap of the best k (nth_element when k is over 1/8 of the list):
+/// about one comparison per token, never a sort of the whole vocabulary.
 void keepTopK(CandidateList& list, int32_t k);
 
 /// @brief Keeps the smallest best-first prefix whose softmax probability (temperature 1, over the
