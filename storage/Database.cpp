@@ -3,6 +3,7 @@
 #include "storage/SqliteError.h"
 #include "storage/Statement.h"
 
+#include <cerrno>
 #include <sqlite3.h>
 #include <utility>
 
@@ -44,9 +45,13 @@ Database::~Database() { sqlite3_close_v2(db_); }
 Expected<void> Database::exec(std::string_view sql) {
     const std::string text(sql); // sqlite3_exec wants a terminated string
     char* message = nullptr;
+    errno = 0;
     const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &message);
+    const int osErrno = errno;
     if (rc == SQLITE_OK) return {};
-    Error error = sqliteError(rc, path_, message ? message : sqlite3_errstr(rc));
+    const int systemErrno = sqlite3_system_errno(db_);
+    Error error = sqliteError(rc, path_, message ? message : sqlite3_errstr(rc),
+                              systemErrno != 0 ? systemErrno : osErrno);
     sqlite3_free(message);
     return fail(std::move(error));
 }
@@ -79,13 +84,15 @@ void Database::setBusyTimeout(int milliseconds) { sqlite3_busy_timeout(db_, mill
 
 Error Database::lastError() const {
     if (!db_) return sqliteError(SQLITE_NOMEM, path_, "out of memory");
-    return sqliteError(sqlite3_extended_errcode(db_), path_, sqlite3_errmsg(db_));
+    return sqliteError(sqlite3_extended_errcode(db_), path_, sqlite3_errmsg(db_),
+                       sqlite3_system_errno(db_));
 }
 
-Error Database::errorFor(int code) const {
+Error Database::errorFor(int code, int osErrno) const {
     const char* detail = db_ && sqlite3_errcode(db_) != SQLITE_OK ? sqlite3_errmsg(db_)
                                                                   : sqlite3_errstr(code);
-    return sqliteError(code, path_, detail);
+    const int systemErrno = db_ ? sqlite3_system_errno(db_) : 0;
+    return sqliteError(code, path_, detail, systemErrno != 0 ? systemErrno : osErrno);
 }
 
 } // namespace lucent

@@ -52,8 +52,10 @@ public:
 
     /// @brief The error of the last failed call on this connection, as a user sentence.
     Error lastError() const;
-    /// @brief Same, for a result code a caller got from SQLite directly.
-    Error errorFor(int code) const;
+    /// @brief Same, for a result code a caller got from SQLite directly. `osErrno` is `errno` read
+    /// right after the failing call: SQLite does not always keep it (a WAL write that hit a quota
+    /// or size limit), and it is what tells "no room left" from a failing disk.
+    Error errorFor(int code, int osErrno = 0) const;
 
     const std::string& path() const { return path_; }
     /// @brief The raw handle, for the few storage/ files that need the C API (backup).

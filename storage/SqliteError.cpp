@@ -1,5 +1,6 @@
 #include "storage/SqliteError.h"
 
+#include <cerrno>
 #include <sqlite3.h>
 
 namespace lucent {
@@ -9,9 +10,18 @@ std::string displayName(std::string_view path) {
     return std::string(slash == std::string_view::npos ? path : path.substr(slash + 1));
 }
 
-Error sqliteError(int code, std::string_view path, std::string_view detail) {
+Error sqliteError(int code, std::string_view path, std::string_view detail, int systemErrno) {
     const std::string name = displayName(path);
     const std::string tail = detail.empty() ? std::string() : " (SQLite: " + std::string(detail) + ")";
+    // SQLite reports only ENOSPC as SQLITE_FULL; a quota or a file-size limit (EDQUOT, EFBIG)
+    // arrives as an I/O error but means the same to the user.
+    const bool noRoom = (code & 0xff) == SQLITE_FULL ||
+                        ((code & 0xff) == SQLITE_IOERR &&
+                         (systemErrno == ENOSPC || systemErrno == EDQUOT || systemErrno == EFBIG));
+    if (noRoom)
+        return Error{"There is no room left for the chat database " + name +
+                     " (the disk is full or a size limit was reached), so the change was not "
+                     "saved; free some space and try again. Chats saved earlier are intact." + tail};
     // Extended codes carry the primary code in their low byte.
     switch (code & 0xff) {
     case SQLITE_BUSY:
@@ -19,10 +29,6 @@ Error sqliteError(int code, std::string_view path, std::string_view detail) {
         return Error{"The chat database " + name +
                      " is locked by another program or Lucent window; close it and try again. "
                      "Nothing was changed." + tail};
-    case SQLITE_FULL:
-        return Error{"The disk holding " + name +
-                     " is full, so the change was not saved; free some space and try again. "
-                     "Chats saved earlier are intact." + tail};
     case SQLITE_READONLY:
         return Error{"The chat database " + name +
                      " is read-only, so Lucent cannot save chats in it; check the file's "

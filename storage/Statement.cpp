@@ -3,6 +3,7 @@
 #include "storage/Database.h"
 
 #include <cassert>
+#include <cerrno>
 #include <sqlite3.h>
 #include <utility>
 
@@ -62,10 +63,12 @@ Statement& Statement::bindNull(const char* name) {
 
 Expected<bool> Statement::step() {
     if (bindError_ != 0) return fail(db_->errorFor(bindError_));
+    errno = 0;
     const int rc = sqlite3_step(statement_);
+    const int osErrno = errno;
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
-    Error error = db_->errorFor(rc);
+    Error error = db_->errorFor(rc, osErrno);
     sqlite3_reset(statement_); // leave the statement reusable after BUSY or FULL
     return fail(std::move(error));
 }
