@@ -1,0 +1,185 @@
+// lucent_bench_storage [--conversations N] [--messages M] [--runs R] [--db PATH] [--keep]
+// Builds a chat database of N conversations and M messages (Zipf-distributed words, some reasoning,
+// some Chinese), then prints the median time of: listing the 100 most recent conversations, and
+// full-text searches of rare, common and CJK terms. Exit code 1 when a query finds nothing.
+#include "storage/ChatStore.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <functional>
+#include <random>
+#include <string>
+#include <vector>
+
+using namespace lucent;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+struct Options {
+    int conversations = 10000;
+    int messages = 1000000;
+    int runs = 15;
+    std::string path = "/tmp/lucent-bench-storage.db";
+    bool keep = false;
+};
+
+/// Text with the shape of chat: a Zipf vocabulary of 5,000 made-up words, plus marker words of
+/// known frequency so the searches have a known number of hits.
+class TextMaker {
+public:
+    TextMaker() : random_(20240601) {
+        std::uniform_int_distribution<int> letter('a', 'z');
+        std::uniform_int_distribution<int> length(2, 9);
+        std::vector<double> weights;
+        for (int rank = 1; rank <= 5000; ++rank) {
+            std::string word;
+            for (int i = length(random_); i > 0; --i) word += static_cast<char>(letter(random_));
+            words_.push_back(word);
+            weights.push_back(1.0 / rank);
+        }
+        zipf_ = std::discrete_distribution<int>(weights.begin(), weights.end());
+    }
+
+    std::string sentence(int words) {
+        std::string text;
+        std::uniform_real_distribution<double> chance(0, 1);
+        for (int i = 0; i < words; ++i) {
+            if (!text.empty()) text += ' ';
+            text += words_[static_cast<std::size_t>(zipf_(random_))];
+        }
+        const double roll = chance(random_);
+        if (roll < 0.001) text += " quantum";              // ~0.1% of texts
+        else if (roll < 0.011) text += " llama";           // ~1%
+        else if (roll < 0.031) text += " 我住在東京都新宿区"; // ~2% Chinese
+        return text;
+    }
+
+    const std::string& mostCommonWord() const { return words_[0]; }
+    std::mt19937_64& random() { return random_; }
+
+private:
+    std::mt19937_64 random_;
+    std::vector<std::string> words_;
+    std::discrete_distribution<int> zipf_;
+};
+
+double medianMs(int runs, const std::function<bool()>& query, bool& foundSomething) {
+    std::vector<double> times;
+    for (int i = 0; i < runs; ++i) {
+        const auto start = Clock::now();
+        foundSomething = query();
+        times.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count());
+    }
+    std::sort(times.begin(), times.end());
+    return times[times.size() / 2];
+}
+
+Options parse(int argc, char** argv) {
+    Options options;
+    for (int i = 1; i < argc; ++i) {
+        const std::string flag = argv[i];
+        const char* value = i + 1 < argc ? argv[i + 1] : "";
+        if (flag == "--conversations") options.conversations = std::atoi(value), ++i;
+        else if (flag == "--messages") options.messages = std::atoi(value), ++i;
+        else if (flag == "--runs") options.runs = std::max(1, std::atoi(value)), ++i;
+        else if (flag == "--db") options.path = value, ++i;
+        else if (flag == "--keep") options.keep = true;
+    }
+    return options;
+}
+
+/// Fills the store through the public bulk API (insertTrees), a few hundred conversations per
+/// transaction; each conversation gets a branch and reasoning on half of its replies.
+Expected<void> build(ChatStore& store, const Options& options, TextMaker& text) {
+    const int perConversation = std::max(1, options.messages / std::max(1, options.conversations));
+    const std::int64_t yearAgo = nowMilliseconds() - 365LL * 24 * 3600 * 1000;
+    std::uniform_int_distribution<std::int64_t> when(0, 365LL * 24 * 3600 * 1000);
+    std::vector<ConversationTree> batch;
+    for (int c = 0; c < options.conversations; ++c) {
+        ConversationTree tree;
+        tree.conversation.title = text.sentence(4);
+        tree.conversation.createdAt = yearAgo + when(text.random());
+        tree.conversation.updatedAt = tree.conversation.createdAt + 3600 * 1000;
+        tree.conversation.pinned = c % 500 == 0;
+        for (int m = 0; m < perConversation; ++m) {
+            Message message;
+            message.id = m + 1;
+            // Mostly a chain; every 10th message branches off its grandparent (a regenerated reply).
+            if (m > 0) message.parent = (m % 10 == 9 && m > 1) ? m - 1 : m;
+            message.role = m % 2 == 0 ? Role::User : Role::Assistant;
+            message.content = text.sentence(message.role == Role::User ? 15 : 40);
+            if (message.role == Role::Assistant && m % 4 == 1) message.reasoning = text.sentence(40);
+            if (message.role == Role::Assistant) message.finishReason = FinishReason::Stop;
+            message.createdAt = message.updatedAt = tree.conversation.createdAt + m * 1000;
+            tree.messages.push_back(std::move(message));
+        }
+        tree.conversation.activeLeaf = perConversation;
+        batch.push_back(std::move(tree));
+        if (batch.size() == 250 || c + 1 == options.conversations) {
+            if (auto added = store.insertTrees(batch); !added) return fail(added.error());
+            batch.clear();
+        }
+    }
+    return {};
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    const Options options = parse(argc, argv);
+    std::filesystem::remove(options.path);
+    std::filesystem::remove(options.path + "-wal");
+    std::filesystem::remove(options.path + "-shm");
+    auto store = ChatStore::open(options.path);
+    if (!store) return std::fprintf(stderr, "error: %s\n", store.error().message.c_str()), 1;
+
+    TextMaker text;
+    const auto buildStart = Clock::now();
+    if (auto built = build(*store, options, text); !built)
+        return std::fprintf(stderr, "error: %s\n", built.error().message.c_str()), 1;
+    (void)store->database().exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    const double buildSeconds = std::chrono::duration<double>(Clock::now() - buildStart).count();
+    const auto messages = store->database().queryInt("SELECT count(*) FROM messages");
+    std::printf("built %d conversations, %lld messages in %.1f s; database %.0f MiB\n",
+                options.conversations, messages ? static_cast<long long>(*messages) : -1LL,
+                buildSeconds, static_cast<double>(std::filesystem::file_size(options.path)) / (1 << 20));
+
+    bool allFound = true;
+    bool found = false;
+    const double recent = medianMs(options.runs, [&] {
+        auto list = store->listRecent(100);
+        return list && !list->empty();
+    }, found);
+    allFound = allFound && found;
+    std::printf("listRecent(100):              %8.2f ms (median of %d)\n", recent, options.runs);
+
+    const std::vector<std::pair<std::string, std::string>> searches = {
+        {"quantum", "rare word, ~0.1% of texts"},
+        {"llama", "word in ~1% of texts"},
+        {"quantum llama", "two words"},
+        {"東京", "Chinese, ~2% of texts"},
+        {text.mostCommonWord(), "the most common word (~30% of texts)"},
+    };
+    for (const auto& [query, what] : searches) {
+        std::size_t hits = 0;
+        const double ms = medianMs(options.runs, [&] {
+            auto result = store->search(query, 50);
+            hits = result ? result->size() : 0;
+            return result.ok();
+        }, found);
+        const bool needsHits = query != "quantum llama";
+        allFound = allFound && found && (hits > 0 || !needsHits);
+        std::printf("search(\"%s\", 50): %8.2f ms, %zu hits shown (%s)\n", query.c_str(), ms, hits,
+                    what.c_str());
+    }
+    if (!options.keep) {
+        store = fail("closed"); // close before deleting
+        std::filesystem::remove(options.path);
+    }
+    return allFound ? 0 : 1;
+}
