@@ -6,6 +6,8 @@ namespace lucent::cli {
 namespace {
 
 constexpr std::array kCommands = {
+    Command{"export", "Export conversations as JSON or Markdown.", runExport},
+    Command{"import", "Import conversations from a JSON export.", runImport},
     Command{"info", "Show what a GGUF model file holds.", runInfo},
     Command{"version", "Print the version.", runVersion},
 };

@@ -17,6 +17,8 @@ struct Command {
 int runCli(CliIo& io);
 
 // Subcommand entry points, one file each.
+int runExport(CliIo& io);
+int runImport(CliIo& io);
 int runInfo(CliIo& io);
 int runVersion(CliIo& io);
 
