@@ -6,13 +6,25 @@
 namespace lucent {
 namespace {
 
+// bm25 has to score every match before it can sort them; for a word in a third of a million
+// messages that takes seconds. So only the newest kRankedCandidates matches are ranked: exact
+// for rare words, "best among the recent ones" for very common words, and always fast.
+constexpr int kRankedCandidates = 2000;
+
+// The rowid below which matches are too old to be ranked (no row: rank them all). FTS5 walks its
+// index newest-first for ORDER BY rowid DESC, so this costs kRankedCandidates steps.
+constexpr const char* kCandidateCutoff = R"sql(
+SELECT rowid FROM message_search WHERE message_search MATCH :query
+ORDER BY rowid DESC LIMIT 1 OFFSET :candidates
+)sql";
+
 // The best `:limit` hits among conversations not deleted; rank is bm25(1.0, 0.5) (Schema.cpp).
 constexpr const char* kSearch = R"sql(
 SELECT s.rowid, m.conversation_id, c.title, s.rank
 FROM message_search AS s
 JOIN messages AS m ON m.id = s.rowid
 JOIN conversations AS c ON c.id = m.conversation_id
-WHERE message_search MATCH :query AND c.deleted_at IS NULL
+WHERE message_search MATCH :query AND s.rowid > :after AND c.deleted_at IS NULL
 ORDER BY s.rank LIMIT :limit
 )sql";
 
@@ -85,9 +97,18 @@ Expected<std::vector<SearchHit>> ChatStore::search(std::string_view query, int l
     std::vector<SearchHit> hits;
     if (expression.empty() || limit <= 0) return hits;
 
+    std::int64_t after = 0;
+    {
+        auto cutoff = db_.prepare(kCandidateCutoff);
+        if (!cutoff) return fail(cutoff.error());
+        cutoff->bind(":query", expression).bind(":candidates", kRankedCandidates);
+        auto row = cutoff->step();
+        if (!row) return fail(row.error());
+        if (*row) after = cutoff->columnInt(0);
+    }
     auto select = db_.prepare(kSearch);
     if (!select) return fail(select.error());
-    select->bind(":query", expression).bind(":limit", limit);
+    select->bind(":query", expression).bind(":after", after).bind(":limit", limit);
     for (;;) {
         auto row = select->step();
         if (!row) return fail(row.error());

@@ -158,6 +158,26 @@ private slots:
         QVERIFY(hit.snippet.find('\x03') == std::string::npos);
     }
 
+    void ranksTheNewestMatchesOfAVeryCommonWord() {
+        // 2,100 matches: only the newest 2,000 are ranked, so the strong but oldest match drops out
+        // and the strongest recent one leads.
+        ConversationTree tree;
+        tree.conversation.title = "common";
+        for (int i = 0; i < 2100; ++i) {
+            Message message;
+            message.id = i + 1;
+            message.content = i == 0 ? "ubiquitous ubiquitous ubiquitous ubiquitous" : "ubiquitous word number " + std::to_string(i);
+            if (i == 2050) message.content = "ubiquitous ubiquitous ubiquitous";
+            tree.messages.push_back(message);
+        }
+        const auto chat = must(store_->insertTrees({tree})).front();
+        const auto all = must(store_->messages(chat));
+        const auto hits = must(store_->search("ubiquitous", 50));
+        QCOMPARE(hits.size(), std::size_t(50));
+        QCOMPARE(hits[0].message, all[2050].id);
+        for (const auto& hit : hits) QVERIFY(hit.message != all[0].id);
+    }
+
     void followsEditsAndDeletions() {
         const auto chat = must(store_->createConversation({"streaming", "", "", "{}"}));
         const auto question = add(chat, "q", "tell me about animals");

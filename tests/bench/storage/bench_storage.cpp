@@ -1,4 +1,4 @@
-// lucent_bench_storage [--conversations N] [--messages M] [--runs R] [--db PATH] [--keep]
+// lucent_bench_storage [--conversations N] [--messages M] [--runs R] [--db PATH] [--keep] [--reuse]
 // Builds a chat database of N conversations and M messages (Zipf-distributed words, some reasoning,
 // some Chinese), then prints the median time of: listing the 100 most recent conversations, and
 // full-text searches of rare, common and CJK terms. Exit code 1 when a query finds nothing.
@@ -26,6 +26,7 @@ struct Options {
     int runs = 15;
     std::string path = "/tmp/lucent-bench-storage.db";
     bool keep = false;
+    bool reuse = false; ///< keep an existing database at --db instead of building one
 };
 
 /// Text with the shape of chat: a Zipf vocabulary of 5,000 made-up words, plus marker words of
@@ -89,6 +90,7 @@ Options parse(int argc, char** argv) {
         else if (flag == "--runs") options.runs = std::max(1, std::atoi(value)), ++i;
         else if (flag == "--db") options.path = value, ++i;
         else if (flag == "--keep") options.keep = true;
+        else if (flag == "--reuse") options.reuse = options.keep = true;
     }
     return options;
 }
@@ -132,16 +134,17 @@ Expected<void> build(ChatStore& store, const Options& options, TextMaker& text) 
 
 int main(int argc, char** argv) {
     const Options options = parse(argc, argv);
-    std::filesystem::remove(options.path);
-    std::filesystem::remove(options.path + "-wal");
-    std::filesystem::remove(options.path + "-shm");
+    const bool reusing = options.reuse && std::filesystem::exists(options.path);
+    if (!reusing)
+        for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(options.path + suffix);
     auto store = ChatStore::open(options.path);
     if (!store) return std::fprintf(stderr, "error: %s\n", store.error().message.c_str()), 1;
 
-    TextMaker text;
+    TextMaker text; // the same seed: the same vocabulary as the database being reused
     const auto buildStart = Clock::now();
-    if (auto built = build(*store, options, text); !built)
-        return std::fprintf(stderr, "error: %s\n", built.error().message.c_str()), 1;
+    if (!reusing)
+        if (auto built = build(*store, options, text); !built)
+            return std::fprintf(stderr, "error: %s\n", built.error().message.c_str()), 1;
     (void)store->database().exec("PRAGMA wal_checkpoint(TRUNCATE)");
     const double buildSeconds = std::chrono::duration<double>(Clock::now() - buildStart).count();
     const auto messages = store->database().queryInt("SELECT count(*) FROM messages");
