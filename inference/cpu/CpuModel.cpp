@@ -49,7 +49,7 @@ CpuModel::CpuModel(GgufFile file, ModelConfig config, const CpuModelOptions& opt
     s_.gate.resize(b * config_.nFf);
     s_.up.resize(b * config_.nFf);
     s_.scores.resize(size_t(pool_.size()) * contextLength);
-    s_.scratch.resize(size_t(pool_.size()) * matMulScratchFloats(maxCols));
+    s_.activations.resize(matMulActivationBytes(maxCols, b));
 }
 
 CpuModel::~CpuModel() = default;
@@ -76,7 +76,7 @@ void CpuModel::forward(std::span<const int32_t> tokens, int pos, float* logitsOu
     const ModelConfig& c = config_;
     const size_t n = tokens.size(), embd = c.nEmbd, qDim = c.qDim(), kvDim = c.kvDim(), ff = c.nFf;
     const ModelWeights& w = weights_;
-    float* scratch = s_.scratch.data();
+    const MatMulScratch scratch{s_.activations.data()};
     auto linear = [&](const WeightView& weight, const float* in, float* out) { matMul(weight, in, n, out, pool_, scratch); };
     auto addBias = [&](float* out, const WeightView& bias, size_t dim) {
         if (bias.present())
@@ -134,7 +134,7 @@ void CpuModel::forward(std::span<const int32_t> tokens, int pos, float* logitsOu
     // final rmsnorm and LM head, last token only
     float* last = &s_.xb[(n - 1) * embd];
     rmsNorm(last, &s_.x[(n - 1) * embd], w.outputNorm.f32(), embd, c.eps);
-    matVec(w.output, last, logitsOut, pool_);
+    matVec(w.output, last, logitsOut, pool_, scratch);
 }
 
 void CpuModel::attention(uint32_t layer, size_t nTokens, int pos) {

@@ -51,7 +51,7 @@ private:
         std::vector<float> gate;    ///< [batch, n_ff]
         std::vector<float> up;      ///< [batch, n_ff]
         std::vector<float> scores;  ///< [threads, context] attention weights
-        std::vector<float> scratch; ///< [threads, matMulScratchFloats] decoded weight tiles
+        std::vector<uint8_t> activations; ///< [batch, max width] activations rounded to 8-bit blocks
     };
 
     CpuModel(GgufFile file, ModelConfig config, const CpuModelOptions& options, uint32_t contextLength);

@@ -29,6 +29,7 @@ struct HalfTable {
     }
 };
 const HalfTable kHalf;
+const bool kF16c = detail::hasAvx2F16c();
 
 LUCENT_INLINE float laneSum(const float* acc, int lanes) {
     float sum = 0.0f;
@@ -202,6 +203,10 @@ void dotRowsVectorized(TensorType type, const uint8_t* rows, size_t stride, size
         for (size_t r = 0; r < count; ++r) y[r] = dotFloat(reinterpret_cast<const float*>(rows + r * stride), x, n);
         return;
     case TensorType::F16:
+        if (kF16c) {
+            for (size_t r = 0; r < count; ++r) y[r] = detail::dotHalfAvx2(reinterpret_cast<const uint16_t*>(rows + r * stride), x, n);
+            return;
+        }
         for (size_t r = 0; r < count; ++r) y[r] = dotHalf(reinterpret_cast<const uint16_t*>(rows + r * stride), x, n);
         return;
     case TensorType::BF16:
@@ -244,7 +249,10 @@ void addScaledHalfVectorized(float* y, float a, const uint16_t* x, size_t n) {
 
 } // namespace
 
-void addScaledHalf(float* y, float a, const uint16_t* x, size_t n) { addScaledHalfVectorized(y, a, x, n); }
+void addScaledHalf(float* y, float a, const uint16_t* x, size_t n) {
+    if (kF16c) detail::addScaledHalfAvx2(y, a, x, n);
+    else addScaledHalfVectorized(y, a, x, n);
+}
 
 float halfBitsToFloat(uint16_t bits) { return kHalf.value[bits]; }
 

@@ -25,4 +25,11 @@ void addScaledHalf(float* y, float a, const uint16_t* x, size_t n);
 /// @brief fp16 bits → float through a table (the hot paths convert millions of scales).
 float halfBitsToFloat(uint16_t bits);
 
+namespace detail {
+// F16C versions (HalfAvx2.cpp), used when hasAvx2F16c().
+float dotHalfAvx2(const uint16_t* w, const float* x, size_t n);
+void addScaledHalfAvx2(float* y, float a, const uint16_t* x, size_t n);
+bool hasAvx2F16c();
+} // namespace detail
+
 } // namespace lucent

@@ -2,6 +2,8 @@
 // literal double-precision dot".
 #include "inference/cpu/DotProduct.h"
 #include "inference/cpu/MatMul.h"
+#include "inference/cpu/QuantDot.h"
+#include "inference/cpu/QuantizedActivations.h"
 #include "inference/cpu/ThreadPool.h"
 #include "inference/quant/Dequantize.h"
 #include "inference/quant/Quantize.h"
@@ -76,6 +78,60 @@ private slots:
         }
     }
 
+    void integerDotMatchesLiteralProducts_data() {
+        QTest::addColumn<int>("type");
+        for (TensorType type : kTypes)
+            if (usesQuantizedActivations(type)) QTest::newRow(tensorTypeName(type).data()) << int(type);
+    }
+    void integerDotMatchesLiteralProducts() {
+        QFETCH(int, type);
+        const auto t = TensorType(type);
+        const size_t n = 1536, rows = 5;
+        const auto weights = randomValues(rows * n, 7, 0.2f);
+        const auto matrix = quantize(t, weights, n);
+        auto x = randomValues(n, 8);
+        x[100] = 9.0f; // one outlier, as real activations have
+        std::vector<uint8_t> qx(quantizedActivationBytes(t, n));
+        quantizeActivations(t, x.data(), n, qx.data());
+        // The activations as the integer kernels see them: d·q per block.
+        std::vector<double> xq(n);
+        const bool k = t == TensorType::Q4_K || t == TensorType::Q5_K || t == TensorType::Q6_K;
+        for (size_t i = 0; i < n; ++i) {
+            double step;
+            if (k) {
+                const auto& block = reinterpret_cast<const ActivationBlock256*>(qx.data())[i / 256];
+                xq[i] = double(block.d) * block.qs[i % 256];
+                step = std::abs(block.d);
+            } else {
+                const auto& block = reinterpret_cast<const ActivationBlock32*>(qx.data())[i / 32];
+                xq[i] = double(block.d) * block.qs[i % 32];
+                step = block.d;
+            }
+            // Rounding moves an activation by half a step (a whole one where the K-quant scale
+            // clamps the extreme of the other sign at 127, and an fp16-rounded scale adds a little).
+            QVERIFY2(std::abs(xq[i] - x[i]) <= step * 1.001, qPrintable(QString("activation %1: %2 vs %3").arg(i).arg(xq[i]).arg(x[i])));
+        }
+        const size_t stride = rowBytes(t, n);
+        std::vector<float> fast(rows), portable(rows);
+        quantDotRows(t, matrix.data(), stride, n, qx.data(), fast.data(), rows);
+        quantDotRowsPortable(t, matrix.data(), stride, n, qx.data(), portable.data(), rows);
+        for (size_t r = 0; r < rows; ++r) {
+            std::vector<float> w(n);
+            dequantizeRow(t, matrix.data() + r * stride, w.data(), n);
+            double expected = 0.0, magnitude = 0.0;
+            for (size_t i = 0; i < n; ++i) {
+                expected += double(w[i]) * xq[i];
+                magnitude += std::abs(double(w[i]) * xq[i]);
+            }
+            // Q4_1/Q5_1 take the activation sum through fp16 (llama.cpp's Q8_1 "s"): 2⁻¹¹ relative.
+            const double tolerance = (t == TensorType::Q4_1 || t == TensorType::Q5_1 ? 5e-4 : 1e-5) * magnitude;
+            QVERIFY2(std::abs(double(portable[r]) - expected) <= tolerance,
+                     qPrintable(QString("row %1 portable %2 vs literal %3").arg(r).arg(portable[r]).arg(expected)));
+            QVERIFY2(std::abs(double(fast[r]) - double(portable[r])) <= 1e-5 * magnitude,
+                     qPrintable(QString("row %1 %2 %3 vs portable %4").arg(r).arg(quantDotUsesAvx2() ? "AVX2" : "portable").arg(fast[r]).arg(portable[r])));
+        }
+    }
+
     void matVecAndMatMulMatchEveryRow_data() {
         QTest::addColumn<int>("type");
         QTest::addColumn<int>("tokens");
@@ -93,18 +149,25 @@ private slots:
         const auto x = randomValues(size_t(tokens) * cols, 6);
         const WeightView w{matrix.data(), t, cols, rows};
         ThreadPool pool(3);
-        std::vector<float> y(size_t(tokens) * rows), scratch(pool.size() * matMulScratchFloats(cols));
-        matMul(w, x.data(), size_t(tokens), y.data(), pool, scratch.data());
+        std::vector<float> y(size_t(tokens) * rows);
+        std::vector<uint8_t> activations(matMulActivationBytes(cols, size_t(tokens)));
+        const MatMulScratch scratch{activations.data()};
+        matMul(w, x.data(), size_t(tokens), y.data(), pool, scratch);
         std::vector<float> single(rows);
-        matVec(w, x.data(), single.data(), pool);
-        for (size_t tok = 0; tok < size_t(tokens); ++tok)
+        for (size_t tok = 0; tok < size_t(tokens); ++tok) {
+            matVec(w, x.data() + tok * cols, single.data(), pool, scratch);
             for (size_t r = 0; r < rows; ++r) {
                 const auto [expected, magnitude] = referenceDot(t, w.row(r), x.data() + tok * cols, cols);
                 const float actual = y[tok * rows + r];
-                QVERIFY2(std::abs(double(actual) - expected) <= 1e-5 * magnitude,
+                // Float weights: fp32 rounding only. Quantized: the activations are rounded to
+                // 8 bits (≤ 1/254 of a block's largest value each, ~1% of the sum at worst).
+                const double tolerance = (usesQuantizedActivations(t) ? 2e-2 : 1e-5) * magnitude;
+                QVERIFY2(std::abs(double(actual) - expected) <= tolerance,
                          qPrintable(QString("token %1 row %2: %3 vs %4").arg(tok).arg(r).arg(actual).arg(expected)));
-                if (tok == 0) QVERIFY(std::abs(double(single[r]) - expected) <= 1e-5 * magnitude);
+                // One token or a batch: the same bits.
+                QCOMPARE(single[r], actual);
             }
+        }
     }
 };
 

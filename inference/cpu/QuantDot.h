@@ -1,0 +1,31 @@
+#pragma once
+/// @file
+/// @brief Integer dot products of quantized weight rows with quantized activations
+/// (QuantizedActivations.h): int32 sums inside a block, fp32 across blocks. An AVX2 version is
+/// picked at run time where the CPU has it; the portable one is the readable reference.
+
+#include "inference/quant/TensorType.h"
+
+#include <cstddef>
+#include <cstdint>
+
+namespace lucent {
+
+/// @brief y[r] = Σ w·x for `count` rows `rowStride` bytes apart, each `n` weights of `type`
+/// (a quantized type), against activations quantized for that type.
+void quantDotRows(TensorType type, const uint8_t* rows, size_t rowStride, size_t n, const void* activations, float* y, size_t count);
+
+/// @brief The portable implementation, always (tests compare the vector one against it).
+void quantDotRowsPortable(TensorType type, const uint8_t* rows, size_t rowStride, size_t n, const void* activations, float* y,
+                          size_t count);
+
+/// @brief True when quantDotRows uses the AVX2 kernels on this CPU.
+bool quantDotUsesAvx2();
+
+namespace detail {
+/// @brief The AVX2 kernels (QuantDotAvx2.cpp); only called when the CPU has AVX2, FMA and F16C.
+/// Returns false for a type it does not cover.
+bool quantDotRowsAvx2(TensorType type, const uint8_t* rows, size_t rowStride, size_t n, const void* activations, float* y, size_t count);
+} // namespace detail
+
+} // namespace lucent
