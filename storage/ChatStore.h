@@ -79,8 +79,8 @@ public:
     // Search ----------------------------------------------------------------------------------
     /// @brief Full-text search over content and reasoning of conversations not deleted, best
     /// first (bm25). Every word must match; diacritics are ignored; Chinese, Japanese, Korean and
-    /// Thai are matched as substrings. When a query matches more than 2,000 messages, the newest
-    /// 2,000 of them are ranked (so a very common word stays fast).
+    /// Thai are matched as substrings. When a query matches more than 1,000 messages, the newest
+    /// 1,000 of them are ranked (so a very common word stays fast).
     Expected<std::vector<SearchHit>> search(std::string_view query, int limit = 50);
 
     // Export / import -------------------------------------------------------------------------

@@ -9,7 +9,7 @@ namespace {
 // bm25 has to score every match before it can sort them; for a word in a third of a million
 // messages that takes seconds. So only the newest kRankedCandidates matches are ranked: exact
 // for rare words, "best among the recent ones" for very common words, and always fast.
-constexpr int kRankedCandidates = 2000;
+constexpr int kRankedCandidates = 1000;
 
 // The rowid below which matches are too old to be ranked (no row: rank them all). FTS5 walks its
 // index newest-first for ORDER BY rowid DESC, so this costs kRankedCandidates steps.

@@ -159,7 +159,7 @@ private slots:
     }
 
     void ranksTheNewestMatchesOfAVeryCommonWord() {
-        // 2,100 matches: only the newest 2,000 are ranked, so the strong but oldest match drops out
+        // 2,100 matches: only the newest 1,000 are ranked, so the strong but oldest match drops out
         // and the strongest recent one leads.
         ConversationTree tree;
         tree.conversation.title = "common";
