@@ -6,9 +6,11 @@ namespace lucent::cli {
 namespace {
 
 constexpr std::array kCommands = {
+    Command{"bench", "Measure prompt and generation speed.", runBench},
     Command{"export", "Export conversations as JSON or Markdown.", runExport},
     Command{"import", "Import conversations from a JSON export.", runImport},
     Command{"info", "Show what a GGUF model file holds.", runInfo},
+    Command{"logits", "Print the logits after a sequence of token ids.", runLogits},
     Command{"version", "Print the version.", runVersion},
 };
 

@@ -17,9 +17,11 @@ struct Command {
 int runCli(CliIo& io);
 
 // Subcommand entry points, one file each.
+int runBench(CliIo& io);
 int runExport(CliIo& io);
 int runImport(CliIo& io);
 int runInfo(CliIo& io);
+int runLogits(CliIo& io);
 int runVersion(CliIo& io);
 
 } // namespace lucent::cli
