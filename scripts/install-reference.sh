@@ -12,5 +12,7 @@ if [ -f "$stamp" ] && cmp -s package-lock.json "$stamp"; then
 fi
 # --omit=optional: node-llama-cpp lists every platform's binaries as optional (CUDA alone is
 # ~540 MB); package.json names the two we use (CPU and Vulkan for linux-x64) directly.
-NODE_LLAMA_CPP_SKIP_DOWNLOAD=true npm ci --omit=optional --no-audit --no-fund --loglevel=error
+# `npm install` (not `npm ci`): npm 11 refuses `ci` when the lock lacks other platforms' optional
+# packages, which --omit=optional leaves out on purpose. Versions are pinned exactly in package.json.
+NODE_LLAMA_CPP_SKIP_DOWNLOAD=true npm install --omit=optional --no-audit --no-fund --loglevel=error
 cp package-lock.json "$stamp"
