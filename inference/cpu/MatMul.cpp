@@ -34,11 +34,9 @@ void matMul(const WeightView& w, const float* x, size_t nTokens, float* y, Threa
         if (nTokens < 4) quantizeTokens(0, nTokens); // a few µs: not worth waking the pool
         else pool.parallelFor(nTokens, quantizeTokens);
         pool.parallelFor(w.rows, [&](size_t begin, size_t end) {
-            for (size_t r0 = begin; r0 < end; r0 += kTileRows) {
-                const size_t count = std::min(kTileRows, end - r0);
-                for (size_t t = 0; t < nTokens; ++t)
-                    quantDotRows(w.type, w.data + r0 * stride, stride, w.cols, scratch.activations + t * xBytes, y + t * w.rows + r0, count);
-            }
+            for (size_t r0 = begin; r0 < end; r0 += kTileRows)
+                quantDotRows(w.type, w.data + r0 * stride, stride, w.cols, scratch.activations, xBytes, nTokens, y + r0, w.rows,
+                             std::min(kTileRows, end - r0));
         });
         return;
     }

@@ -142,9 +142,11 @@ float dotQ6_K(const BlockQ6_K* w, const ActivationBlock256* x, size_t blocks) {
 }
 
 template <typename Block, typename Activation, typename Dot>
-void rowsOf(const uint8_t* rows, size_t stride, size_t blocks, const void* x, float* y, size_t count, Dot dot) {
+void rowsOf(const uint8_t* rows, size_t stride, size_t blocks, const uint8_t* x, size_t xStride, size_t nTokens, float* y, size_t yStride,
+            size_t count, Dot dot) {
     for (size_t r = 0; r < count; ++r)
-        y[r] = dot(reinterpret_cast<const Block*>(rows + r * stride), static_cast<const Activation*>(x), blocks);
+        for (size_t t = 0; t < nTokens; ++t)
+            y[t * yStride + r] = dot(reinterpret_cast<const Block*>(rows + r * stride), reinterpret_cast<const Activation*>(x + t * xStride), blocks);
 }
 
 const bool kHasAvx2 =
@@ -156,16 +158,17 @@ const bool kHasAvx2 =
 
 } // namespace
 
-void quantDotRowsPortable(TensorType type, const uint8_t* rows, size_t stride, size_t n, const void* x, float* y, size_t count) {
+void quantDotRowsPortable(TensorType type, const uint8_t* rows, size_t stride, size_t n, const uint8_t* x, size_t xStride, size_t nTokens,
+                          float* y, size_t yStride, size_t count) {
     switch (type) {
-    case TensorType::Q4_0: return rowsOf<BlockQ4_0, ActivationBlock32>(rows, stride, n / 32, x, y, count, dotQ4_0);
-    case TensorType::Q4_1: return rowsOf<BlockQ4_1, ActivationBlock32>(rows, stride, n / 32, x, y, count, dotQ4_1);
-    case TensorType::Q5_0: return rowsOf<BlockQ5_0, ActivationBlock32>(rows, stride, n / 32, x, y, count, dotQ5_0);
-    case TensorType::Q5_1: return rowsOf<BlockQ5_1, ActivationBlock32>(rows, stride, n / 32, x, y, count, dotQ5_1);
-    case TensorType::Q8_0: return rowsOf<BlockQ8_0, ActivationBlock32>(rows, stride, n / 32, x, y, count, dotQ8_0);
-    case TensorType::Q4_K: return rowsOf<BlockQ4_K, ActivationBlock256>(rows, stride, n / 256, x, y, count, dotQ4_K);
-    case TensorType::Q5_K: return rowsOf<BlockQ5_K, ActivationBlock256>(rows, stride, n / 256, x, y, count, dotQ5_K);
-    case TensorType::Q6_K: return rowsOf<BlockQ6_K, ActivationBlock256>(rows, stride, n / 256, x, y, count, dotQ6_K);
+    case TensorType::Q4_0: return rowsOf<BlockQ4_0, ActivationBlock32>(rows, stride, n / 32, x, xStride, nTokens, y, yStride, count, dotQ4_0);
+    case TensorType::Q4_1: return rowsOf<BlockQ4_1, ActivationBlock32>(rows, stride, n / 32, x, xStride, nTokens, y, yStride, count, dotQ4_1);
+    case TensorType::Q5_0: return rowsOf<BlockQ5_0, ActivationBlock32>(rows, stride, n / 32, x, xStride, nTokens, y, yStride, count, dotQ5_0);
+    case TensorType::Q5_1: return rowsOf<BlockQ5_1, ActivationBlock32>(rows, stride, n / 32, x, xStride, nTokens, y, yStride, count, dotQ5_1);
+    case TensorType::Q8_0: return rowsOf<BlockQ8_0, ActivationBlock32>(rows, stride, n / 32, x, xStride, nTokens, y, yStride, count, dotQ8_0);
+    case TensorType::Q4_K: return rowsOf<BlockQ4_K, ActivationBlock256>(rows, stride, n / 256, x, xStride, nTokens, y, yStride, count, dotQ4_K);
+    case TensorType::Q5_K: return rowsOf<BlockQ5_K, ActivationBlock256>(rows, stride, n / 256, x, xStride, nTokens, y, yStride, count, dotQ5_K);
+    case TensorType::Q6_K: return rowsOf<BlockQ6_K, ActivationBlock256>(rows, stride, n / 256, x, xStride, nTokens, y, yStride, count, dotQ6_K);
     case TensorType::F32:
     case TensorType::F16:
     case TensorType::BF16: break; // float types never come here (usesQuantizedActivations)
@@ -174,9 +177,10 @@ void quantDotRowsPortable(TensorType type, const uint8_t* rows, size_t stride, s
 
 bool quantDotUsesAvx2() { return kHasAvx2; }
 
-void quantDotRows(TensorType type, const uint8_t* rows, size_t stride, size_t n, const void* x, float* y, size_t count) {
-    if (kHasAvx2 && detail::quantDotRowsAvx2(type, rows, stride, n, x, y, count)) return;
-    quantDotRowsPortable(type, rows, stride, n, x, y, count);
+void quantDotRows(TensorType type, const uint8_t* rows, size_t stride, size_t n, const uint8_t* x, size_t xStride, size_t nTokens, float* y,
+                  size_t yStride, size_t count) {
+    if (kHasAvx2 && detail::quantDotRowsAvx2(type, rows, stride, n, x, xStride, nTokens, y, yStride, count)) return;
+    quantDotRowsPortable(type, rows, stride, n, x, xStride, nTokens, y, yStride, count);
 }
 
 } // namespace lucent

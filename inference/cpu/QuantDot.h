@@ -11,13 +11,15 @@
 
 namespace lucent {
 
-/// @brief y[r] = Σ w·x for `count` rows `rowStride` bytes apart, each `n` weights of `type`
-/// (a quantized type), against activations quantized for that type.
-void quantDotRows(TensorType type, const uint8_t* rows, size_t rowStride, size_t n, const void* activations, float* y, size_t count);
+/// @brief y[t·yStride + r] = Σ w_r·x_t for `count` rows `rowStride` bytes apart, each `n`
+/// weights of `type` (a quantized type), and `nTokens` tokens' activations (quantized for that
+/// type, `activationStride` bytes apart). A token's result does not depend on nTokens.
+void quantDotRows(TensorType type, const uint8_t* rows, size_t rowStride, size_t n, const uint8_t* activations, size_t activationStride,
+                  size_t nTokens, float* y, size_t yStride, size_t count);
 
 /// @brief The portable implementation, always (tests compare the vector one against it).
-void quantDotRowsPortable(TensorType type, const uint8_t* rows, size_t rowStride, size_t n, const void* activations, float* y,
-                          size_t count);
+void quantDotRowsPortable(TensorType type, const uint8_t* rows, size_t rowStride, size_t n, const uint8_t* activations,
+                          size_t activationStride, size_t nTokens, float* y, size_t yStride, size_t count);
 
 /// @brief True when quantDotRows uses the AVX2 kernels on this CPU.
 bool quantDotUsesAvx2();
@@ -25,7 +27,8 @@ bool quantDotUsesAvx2();
 namespace detail {
 /// @brief The AVX2 kernels (QuantDotAvx2.cpp); only called when the CPU has AVX2, FMA and F16C.
 /// Returns false for a type it does not cover.
-bool quantDotRowsAvx2(TensorType type, const uint8_t* rows, size_t rowStride, size_t n, const void* activations, float* y, size_t count);
+bool quantDotRowsAvx2(TensorType type, const uint8_t* rows, size_t rowStride, size_t n, const uint8_t* activations, size_t activationStride,
+                      size_t nTokens, float* y, size_t yStride, size_t count);
 } // namespace detail
 
 } // namespace lucent

@@ -46,50 +46,63 @@ LUCENT_AVX2 inline float sumLanes(__m256 v) {
     return _mm_cvtss_f32(s);
 }
 
-// Legacy types: `offset` is the weights' zero point (8 or 16), folded in through Σq_x.
-template <typename Block>
-LUCENT_AVX2 inline float dot32(const Block* w, const ActivationBlock32* x, size_t blocks) {
-    __m256 acc = _mm256_setzero_ps();
-    float scalar = 0.0f;
+// Each kernel multiplies one weight row with NT tokens' activations at once, so a block's
+// weights are unpacked once per NT tokens. Every token gets exactly the operations it would get
+// alone (NT = 1), in the same order: a batch and a single token give the same bits.
+
+// Legacy types. The zero point z (8 or 16) is taken off inside the lanes: Σ(q−z)·x = Σq·x − z·Σx,
+// and with Σx spread as z·Σx/8 per lane the eight lanes still add up exactly (integers).
+template <typename Block, int NT>
+LUCENT_AVX2 inline void dot32(const Block* w, const ActivationBlock32* const* x, size_t blocks, float* out) {
+    __m256 acc[NT];
+    float scalar[NT];
+    for (int t = 0; t < NT; ++t) acc[t] = _mm256_setzero_ps(), scalar[t] = 0.0f;
+    constexpr int laneOffset = std::is_same_v<Block, BlockQ4_0> ? 1 : std::is_same_v<Block, BlockQ5_0> ? 2 : 0; // z/8
     for (size_t b = 0; b < blocks; ++b) {
-        const float scale = half(w[b].d) * x[b].d;
-        const __m256i qx = load(x[b].qs);
-        __m256i products;
+        const __m256 dw = _mm256_set1_ps(half(w[b].d));
+        __m256i qw;
         if constexpr (std::is_same_v<Block, BlockQ8_0>) {
-            const __m256i qw = load(w[b].qs);
-            products = dotBytes(_mm256_sign_epi8(qw, qw), _mm256_sign_epi8(qx, qw));
+            qw = load(w[b].qs);
         } else {
-            __m256i qw = nibbles(w[b].qs);
+            qw = nibbles(w[b].qs);
             if constexpr (std::is_same_v<Block, BlockQ5_0> || std::is_same_v<Block, BlockQ5_1>) {
                 uint32_t qh;
                 std::memcpy(&qh, w[b].qh, 4);
                 qw = _mm256_or_si256(qw, fifthBits(qh));
             }
-            products = dotBytes(qw, qx);
-            if constexpr (std::is_same_v<Block, BlockQ4_0>) scalar -= 8.0f * scale * float(x[b].sum);
-            if constexpr (std::is_same_v<Block, BlockQ5_0>) scalar -= 16.0f * scale * float(x[b].sum);
-            if constexpr (std::is_same_v<Block, BlockQ4_1> || std::is_same_v<Block, BlockQ5_1>) scalar += half(w[b].m) * x[b].sumScaled;
         }
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(scale), _mm256_cvtepi32_ps(products), acc);
+        for (int t = 0; t < NT; ++t) {
+            const ActivationBlock32& xb = x[t][b];
+            const __m256i qx = load(xb.qs);
+            __m256i products;
+            if constexpr (std::is_same_v<Block, BlockQ8_0>) products = dotBytes(_mm256_sign_epi8(qw, qw), _mm256_sign_epi8(qx, qw));
+            else products = dotBytes(qw, qx);
+            if constexpr (laneOffset != 0) products = _mm256_sub_epi32(products, _mm256_set1_epi32(laneOffset * xb.sum));
+            if constexpr (std::is_same_v<Block, BlockQ4_1> || std::is_same_v<Block, BlockQ5_1>) scalar[t] += half(w[b].m) * xb.sumScaled;
+            acc[t] = _mm256_fmadd_ps(_mm256_mul_ps(dw, _mm256_broadcast_ss(&xb.d)), _mm256_cvtepi32_ps(products), acc[t]);
+        }
     }
-    return sumLanes(acc) + scalar;
+    for (int t = 0; t < NT; ++t) out[t] = sumLanes(acc[t]) + scalar[t];
 }
 
 // Q4_K/Q5_K: 4 chunks of 64 weights; each 32-byte load holds sub-block 2c (low nibbles) and 2c+1 (high).
-template <bool fiveBit, typename Block>
-LUCENT_AVX2 inline float dotK45(const Block* w, const ActivationBlock256* x, size_t blocks) {
-    __m256 acc = _mm256_setzero_ps();
-    float scalar = 0.0f;
+template <bool fiveBit, typename Block, int NT>
+LUCENT_AVX2 inline void dotK45(const Block* w, const ActivationBlock256* const* x, size_t blocks, float* out) {
+    __m256 acc[NT];
+    for (int t = 0; t < NT; ++t) acc[t] = _mm256_setzero_ps();
     const __m256i low4 = _mm256_set1_epi8(15), one = _mm256_set1_epi8(1);
     for (size_t b = 0; b < blocks; ++b) {
-        __m256i sumi = _mm256_setzero_si256();
-        int mins = 0;
+        __m256i sumi[NT];
+        for (int t = 0; t < NT; ++t) sumi[t] = _mm256_setzero_si256();
         __m256i qh = _mm256_setzero_si256();
         if constexpr (fiveBit) qh = load(w[b].qh);
+        alignas(32) int16_t mins[16]; // the minimum of the sub-block each 16-sum of x falls in
         for (int c = 0; c < 4; ++c) {
             uint8_t sc0, m0, sc1, m1;
             kQuantScaleMin(w[b].scales, 2 * c, sc0, m0);
             kQuantScaleMin(w[b].scales, 2 * c + 1, sc1, m1);
+            mins[4 * c] = mins[4 * c + 1] = m0;
+            mins[4 * c + 2] = mins[4 * c + 3] = m1;
             const __m256i raw = load(w[b].qs + 32 * c);
             __m256i lo = _mm256_and_si256(raw, low4), hi = _mm256_and_si256(_mm256_srli_epi16(raw, 4), low4);
             if constexpr (fiveBit) {
@@ -98,27 +111,36 @@ LUCENT_AVX2 inline float dotK45(const Block* w, const ActivationBlock256* x, siz
                 lo = _mm256_or_si256(lo, _mm256_slli_epi16(bitLo, 4));
                 hi = _mm256_or_si256(hi, _mm256_slli_epi16(bitHi, 4));
             }
-            const __m256i pLo = _mm256_maddubs_epi16(lo, load(x[b].qs + 64 * c));
-            const __m256i pHi = _mm256_maddubs_epi16(hi, load(x[b].qs + 64 * c + 32));
-            sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(pLo, _mm256_set1_epi16(sc0)));
-            sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(pHi, _mm256_set1_epi16(sc1)));
-            mins += m0 * (x[b].bsums[4 * c] + x[b].bsums[4 * c + 1]) + m1 * (x[b].bsums[4 * c + 2] + x[b].bsums[4 * c + 3]);
+            const __m256i scLo = _mm256_set1_epi16(sc0), scHi = _mm256_set1_epi16(sc1);
+            for (int t = 0; t < NT; ++t) {
+                const ActivationBlock256& xb = x[t][b];
+                const __m256i pLo = _mm256_maddubs_epi16(lo, load(xb.qs + 64 * c));
+                const __m256i pHi = _mm256_maddubs_epi16(hi, load(xb.qs + 64 * c + 32));
+                sumi[t] = _mm256_add_epi32(sumi[t], _mm256_madd_epi16(pLo, scLo));
+                sumi[t] = _mm256_add_epi32(sumi[t], _mm256_madd_epi16(pHi, scHi));
+            }
         }
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(half(w[b].d) * x[b].d), _mm256_cvtepi32_ps(sumi), acc);
-        scalar -= half(w[b].dmin) * x[b].d * float(mins);
+        const __m256i minsv = load(mins);
+        const __m256 d = _mm256_set1_ps(half(w[b].d)), dmin = _mm256_set1_ps(half(w[b].dmin));
+        for (int t = 0; t < NT; ++t) {
+            const __m256 dx = _mm256_broadcast_ss(&x[t][b].d);
+            const __m256i minSums = _mm256_madd_epi16(load(x[t][b].bsums), minsv); // Σ m·Σx, spread over lanes
+            acc[t] = _mm256_fmadd_ps(_mm256_mul_ps(d, dx), _mm256_cvtepi32_ps(sumi[t]), acc[t]);
+            acc[t] = _mm256_fnmadd_ps(_mm256_mul_ps(dmin, dx), _mm256_cvtepi32_ps(minSums), acc[t]);
+        }
     }
-    return sumLanes(acc) + scalar;
+    for (int t = 0; t < NT; ++t) out[t] = sumLanes(acc[t]);
 }
 
 // Q6_K: per half, four runs of 32 six-bit values (0–63, zero point 32 folded in via bsums).
-LUCENT_AVX2 inline float dotQ6_K(const BlockQ6_K* w, const ActivationBlock256* x, size_t blocks) {
-    __m256 acc = _mm256_setzero_ps();
-    float scalar = 0.0f;
+template <int NT>
+LUCENT_AVX2 inline void dotQ6_K(const BlockQ6_K* w, const ActivationBlock256* const* x, size_t blocks, float* out) {
+    __m256 acc[NT];
+    for (int t = 0; t < NT; ++t) acc[t] = _mm256_setzero_ps();
     const __m256i low4 = _mm256_set1_epi8(15), low2 = _mm256_set1_epi8(3);
     for (size_t b = 0; b < blocks; ++b) {
-        __m256i sumi = _mm256_setzero_si256();
-        int offset = 0;
-        for (int k = 0; k < 16; ++k) offset += w[b].scales[k] * x[b].bsums[k];
+        __m256i sumi[NT];
+        for (int t = 0; t < NT; ++t) sumi[t] = _mm256_setzero_si256();
         for (int h = 0; h < 2; ++h) {
             const __m256i l0 = load(w[b].ql + 64 * h), l1 = load(w[b].ql + 64 * h + 32), hb = load(w[b].qh + 32 * h);
             const __m256i q[4] = {
@@ -132,35 +154,79 @@ LUCENT_AVX2 inline float dotQ6_K(const BlockQ6_K* w, const ActivationBlock256* x
             for (int r = 0; r < 4; ++r) {
                 const int8_t* s = w[b].scales + 8 * h + 2 * r;
                 const __m256i scales = _mm256_set_m128i(_mm_set1_epi16(s[1]), _mm_set1_epi16(s[0]));
-                const __m256i products = _mm256_maddubs_epi16(q[r], load(x[b].qs + 128 * h + 32 * r));
-                sumi = _mm256_add_epi32(sumi, _mm256_madd_epi16(products, scales));
+                for (int t = 0; t < NT; ++t) {
+                    const __m256i products = _mm256_maddubs_epi16(q[r], load(x[t][b].qs + 128 * h + 32 * r));
+                    sumi[t] = _mm256_add_epi32(sumi[t], _mm256_madd_epi16(products, scales));
+                }
             }
         }
-        const float scale = half(w[b].d) * x[b].d;
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(scale), _mm256_cvtepi32_ps(sumi), acc);
-        scalar -= 32.0f * scale * float(offset);
+        // The zero point 32: Σ s_k·Σ(q−32)·x = Σ s_k·Σq·x − 32·Σ s_k·Σx over the 16-sums of x.
+        const __m256i scales16 = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(w[b].scales)));
+        const __m256 d = _mm256_set1_ps(half(w[b].d));
+        for (int t = 0; t < NT; ++t) {
+            const __m256i offset = _mm256_slli_epi32(_mm256_madd_epi16(load(x[t][b].bsums), scales16), 5);
+            acc[t] = _mm256_fmadd_ps(_mm256_mul_ps(d, _mm256_broadcast_ss(&x[t][b].d)), _mm256_cvtepi32_ps(_mm256_sub_epi32(sumi[t], offset)), acc[t]);
+        }
     }
-    return sumLanes(acc) + scalar;
+    for (int t = 0; t < NT; ++t) out[t] = sumLanes(acc[t]);
 }
 
-template <typename Block, typename Activation, typename Dot>
-LUCENT_AVX2 inline void rowsOf(const uint8_t* rows, size_t stride, size_t blocks, const void* x, float* y, size_t count, Dot dot) {
-    for (size_t r = 0; r < count; ++r)
-        y[r] = dot(reinterpret_cast<const Block*>(rows + r * stride), static_cast<const Activation*>(x), blocks);
+// Tokens t … t+NT−1 against one row.
+template <typename Block, typename Activation, int NT, template <int> class Kernel>
+LUCENT_AVX2 inline void tokenGroup(const Block* w, size_t blocks, const uint8_t* activations, size_t activationStride, size_t t, float* y,
+                                   size_t yStride) {
+    const Activation* x[NT];
+    float out[NT];
+    for (int i = 0; i < NT; ++i) x[i] = reinterpret_cast<const Activation*>(activations + (t + size_t(i)) * activationStride);
+    Kernel<NT>::run(w, x, blocks, out);
+    for (int i = 0; i < NT; ++i) y[(t + size_t(i)) * yStride] = out[i];
 }
+
+// Rows × tokens, four tokens per pass over a row (then the 1–3 left over).
+template <typename Block, typename Activation, int blockSize, template <int> class Kernel>
+LUCENT_AVX2 void rowsTimesTokens(const uint8_t* rows, size_t stride, size_t n, const uint8_t* activations, size_t activationStride,
+                                 size_t nTokens, float* y, size_t yStride, size_t count) {
+    const size_t blocks = n / blockSize;
+    for (size_t r = 0; r < count; ++r) {
+        const Block* w = reinterpret_cast<const Block*>(rows + r * stride);
+        size_t t = 0;
+        for (; t + 4 <= nTokens; t += 4) tokenGroup<Block, Activation, 4, Kernel>(w, blocks, activations, activationStride, t, y + r, yStride);
+        switch (nTokens - t) {
+        case 3: tokenGroup<Block, Activation, 3, Kernel>(w, blocks, activations, activationStride, t, y + r, yStride); break;
+        case 2: tokenGroup<Block, Activation, 2, Kernel>(w, blocks, activations, activationStride, t, y + r, yStride); break;
+        case 1: tokenGroup<Block, Activation, 1, Kernel>(w, blocks, activations, activationStride, t, y + r, yStride); break;
+        default: break;
+        }
+    }
+}
+
+template <typename Block> struct Legacy {
+    template <int NT> struct K {
+        LUCENT_AVX2 static void run(const Block* w, const ActivationBlock32* const* x, size_t blocks, float* out) { dot32<Block, NT>(w, x, blocks, out); }
+    };
+};
+template <bool fiveBit, typename Block> struct KQuant45 {
+    template <int NT> struct K {
+        LUCENT_AVX2 static void run(const Block* w, const ActivationBlock256* const* x, size_t blocks, float* out) { dotK45<fiveBit, Block, NT>(w, x, blocks, out); }
+    };
+};
+template <int NT> struct Q6K {
+    LUCENT_AVX2 static void run(const BlockQ6_K* w, const ActivationBlock256* const* x, size_t blocks, float* out) { dotQ6_K<NT>(w, x, blocks, out); }
+};
 
 } // namespace
 
-LUCENT_AVX2 bool quantDotRowsAvx2(TensorType type, const uint8_t* rows, size_t stride, size_t n, const void* x, float* y, size_t count) {
+LUCENT_AVX2 bool quantDotRowsAvx2(TensorType type, const uint8_t* rows, size_t stride, size_t n, const uint8_t* x, size_t xStride,
+                                  size_t nTokens, float* y, size_t yStride, size_t count) {
     switch (type) {
-    case TensorType::Q4_0: rowsOf<BlockQ4_0, ActivationBlock32>(rows, stride, n / 32, x, y, count, dot32<BlockQ4_0>); return true;
-    case TensorType::Q4_1: rowsOf<BlockQ4_1, ActivationBlock32>(rows, stride, n / 32, x, y, count, dot32<BlockQ4_1>); return true;
-    case TensorType::Q5_0: rowsOf<BlockQ5_0, ActivationBlock32>(rows, stride, n / 32, x, y, count, dot32<BlockQ5_0>); return true;
-    case TensorType::Q5_1: rowsOf<BlockQ5_1, ActivationBlock32>(rows, stride, n / 32, x, y, count, dot32<BlockQ5_1>); return true;
-    case TensorType::Q8_0: rowsOf<BlockQ8_0, ActivationBlock32>(rows, stride, n / 32, x, y, count, dot32<BlockQ8_0>); return true;
-    case TensorType::Q4_K: rowsOf<BlockQ4_K, ActivationBlock256>(rows, stride, n / 256, x, y, count, dotK45<false, BlockQ4_K>); return true;
-    case TensorType::Q5_K: rowsOf<BlockQ5_K, ActivationBlock256>(rows, stride, n / 256, x, y, count, dotK45<true, BlockQ5_K>); return true;
-    case TensorType::Q6_K: rowsOf<BlockQ6_K, ActivationBlock256>(rows, stride, n / 256, x, y, count, dotQ6_K); return true;
+    case TensorType::Q4_0: rowsTimesTokens<BlockQ4_0, ActivationBlock32, 32, Legacy<BlockQ4_0>::K>(rows, stride, n, x, xStride, nTokens, y, yStride, count); return true;
+    case TensorType::Q4_1: rowsTimesTokens<BlockQ4_1, ActivationBlock32, 32, Legacy<BlockQ4_1>::K>(rows, stride, n, x, xStride, nTokens, y, yStride, count); return true;
+    case TensorType::Q5_0: rowsTimesTokens<BlockQ5_0, ActivationBlock32, 32, Legacy<BlockQ5_0>::K>(rows, stride, n, x, xStride, nTokens, y, yStride, count); return true;
+    case TensorType::Q5_1: rowsTimesTokens<BlockQ5_1, ActivationBlock32, 32, Legacy<BlockQ5_1>::K>(rows, stride, n, x, xStride, nTokens, y, yStride, count); return true;
+    case TensorType::Q8_0: rowsTimesTokens<BlockQ8_0, ActivationBlock32, 32, Legacy<BlockQ8_0>::K>(rows, stride, n, x, xStride, nTokens, y, yStride, count); return true;
+    case TensorType::Q4_K: rowsTimesTokens<BlockQ4_K, ActivationBlock256, 256, KQuant45<false, BlockQ4_K>::K>(rows, stride, n, x, xStride, nTokens, y, yStride, count); return true;
+    case TensorType::Q5_K: rowsTimesTokens<BlockQ5_K, ActivationBlock256, 256, KQuant45<true, BlockQ5_K>::K>(rows, stride, n, x, xStride, nTokens, y, yStride, count); return true;
+    case TensorType::Q6_K: rowsTimesTokens<BlockQ6_K, ActivationBlock256, 256, Q6K>(rows, stride, n, x, xStride, nTokens, y, yStride, count); return true;
     default: return false;
     }
 }
@@ -170,7 +236,7 @@ LUCENT_AVX2 bool quantDotRowsAvx2(TensorType type, const uint8_t* rows, size_t s
 #else
 
 namespace lucent::detail {
-bool quantDotRowsAvx2(TensorType, const uint8_t*, size_t, size_t, const void*, float*, size_t) { return false; }
+bool quantDotRowsAvx2(TensorType, const uint8_t*, size_t, size_t, const uint8_t*, size_t, size_t, float*, size_t, size_t) { return false; }
 } // namespace lucent::detail
 
 #endif

@@ -113,8 +113,8 @@ private slots:
         }
         const size_t stride = rowBytes(t, n);
         std::vector<float> fast(rows), portable(rows);
-        quantDotRows(t, matrix.data(), stride, n, qx.data(), fast.data(), rows);
-        quantDotRowsPortable(t, matrix.data(), stride, n, qx.data(), portable.data(), rows);
+        quantDotRows(t, matrix.data(), stride, n, qx.data(), qx.size(), 1, fast.data(), rows, rows);
+        quantDotRowsPortable(t, matrix.data(), stride, n, qx.data(), qx.size(), 1, portable.data(), rows, rows);
         for (size_t r = 0; r < rows; ++r) {
             std::vector<float> w(n);
             dequantizeRow(t, matrix.data() + r * stride, w.data(), n);
