@@ -20,6 +20,10 @@ class ChatStore;
 inline constexpr const char* kExportFormatName = "lucent-chats";
 inline constexpr int kExportFormatVersion = 1;
 
+/// @brief The conversation asked for, or every conversation not deleted when none is named.
+Expected<std::vector<ConversationId>> exportedConversations(ChatStore& store,
+                                                           std::optional<ConversationId> conversation);
+
 /// @brief One conversation (or, with no id, every conversation not deleted) as JSON.
 Expected<std::string> exportJson(ChatStore& store, std::optional<ConversationId> conversation);
 

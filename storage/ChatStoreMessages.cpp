@@ -1,5 +1,6 @@
 // ChatStore: the message tree — appending, streaming replies, branches and the active path.
 #include "storage/ChatStore.h"
+#include "storage/MessageSql.h"
 
 #include "storage/Statement.h"
 #include "storage/Transaction.h"
@@ -12,17 +13,7 @@ namespace {
     "m.settings_json, m.prompt_tokens, m.completion_tokens, m.tokens_per_second, "                \
     "m.reasoning_ms, m.finish_reason, m.created_at, m.updated_at, m.finished_at"
 
-constexpr const char* kInsertMessage = R"sql(
-INSERT INTO messages (conversation_id, parent_id, role, content, reasoning, model, settings_json,
-    prompt_tokens, completion_tokens, tokens_per_second, reasoning_ms, finish_reason,
-    created_at, updated_at, finished_at)
-VALUES (:conversation, :parent, :role, :content, :reasoning, :model, :settings_json,
-    :prompt_tokens, :completion_tokens, :tokens_per_second, :reasoning_ms, :finish_reason,
-    :now, :now, :finished_at)
-)sql";
 
-constexpr const char* kSetActiveLeaf =
-    "UPDATE conversations SET active_leaf_id = :message WHERE id = :conversation";
 
 constexpr const char* kMessageConversation = "SELECT conversation_id FROM messages WHERE id = :id";
 
@@ -144,7 +135,7 @@ Expected<MessageId> ChatStore::insertMessage(ConversationId conversation,
     if (parent)
         if (auto inside = requireMessageIn(conversation, *parent); !inside) return fail(inside.error());
 
-    auto insert = db_.prepare(kInsertMessage);
+    auto insert = db_.prepare(sql::kInsertMessage);
     if (!insert) return fail(insert.error());
     std::optional<FinishReason> reason = message.finishReason;
     if (finished && !reason && message.role == Role::Assistant) reason = FinishReason::Stop;
@@ -159,14 +150,15 @@ Expected<MessageId> ChatStore::insertMessage(ConversationId conversation,
         .bind(":completion_tokens", message.stats.completionTokens)
         .bind(":tokens_per_second", message.stats.tokensPerSecond)
         .bind(":reasoning_ms", message.stats.reasoningMs)
-        .bind(":now", now)
+        .bind(":created_at", now)
+        .bind(":updated_at", now)
         .bind(":finished_at", finished ? std::optional<std::int64_t>(now) : std::nullopt);
     if (reason) insert->bind(":finish_reason", finishReasonName(*reason));
     else insert->bindNull(":finish_reason");
     if (auto ran = insert->run(); !ran) return fail(ran.error());
     const MessageId id = db_.lastInsertId();
 
-    auto activate = db_.prepare(kSetActiveLeaf);
+    auto activate = db_.prepare(sql::kSetActiveLeaf);
     if (!activate) return fail(activate.error());
     activate->bind(":message", id).bind(":conversation", conversation);
     if (auto ran = activate->run(); !ran) return fail(ran.error());
@@ -281,7 +273,7 @@ Expected<void> ChatStore::setActiveLeaf(ConversationId conversation, MessageId m
     if (!row) return fail(row.error());
     const MessageId newest = *row && !leaf->columnIsNull(0) ? leaf->columnInt(0) : message;
     leaf->reset();
-    auto activate = db_.prepare(kSetActiveLeaf);
+    auto activate = db_.prepare(sql::kSetActiveLeaf);
     if (!activate) return fail(activate.error());
     activate->bind(":message", newest).bind(":conversation", conversation);
     return activate->run();

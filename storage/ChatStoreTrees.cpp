@@ -1,5 +1,6 @@
 // ChatStore: whole conversations in and out, for export and import.
 #include "storage/ChatStore.h"
+#include "storage/MessageSql.h"
 
 #include "storage/Statement.h"
 #include "storage/Transaction.h"
@@ -17,17 +18,7 @@ INSERT INTO conversations (title, created_at, updated_at, pinned, model, system_
 VALUES (:title, :created_at, :updated_at, :pinned, :model, :system_prompt, :settings_json)
 )sql";
 
-constexpr const char* kInsertWholeMessage = R"sql(
-INSERT INTO messages (conversation_id, parent_id, role, content, reasoning, model, settings_json,
-    prompt_tokens, completion_tokens, tokens_per_second, reasoning_ms, finish_reason,
-    created_at, updated_at, finished_at)
-VALUES (:conversation, :parent, :role, :content, :reasoning, :model, :settings_json,
-    :prompt_tokens, :completion_tokens, :tokens_per_second, :reasoning_ms, :finish_reason,
-    :created_at, :updated_at, :finished_at)
-)sql";
 
-constexpr const char* kSetActiveLeaf =
-    "UPDATE conversations SET active_leaf_id = :message WHERE id = :conversation";
 
 } // namespace
 
@@ -56,8 +47,8 @@ Expected<std::vector<ConversationId>> ChatStore::insertTrees(const std::vector<C
     auto transaction = Transaction::begin(db_);
     if (!transaction) return fail(transaction.error());
     auto insertConversation = db_.prepare(kInsertWholeConversation);
-    auto insertMessage = db_.prepare(kInsertWholeMessage);
-    auto activate = db_.prepare(kSetActiveLeaf);
+    auto insertMessage = db_.prepare(sql::kInsertMessage);
+    auto activate = db_.prepare(sql::kSetActiveLeaf);
     if (!insertConversation) return fail(insertConversation.error());
     if (!insertMessage) return fail(insertMessage.error());
     if (!activate) return fail(activate.error());

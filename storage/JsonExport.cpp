@@ -69,17 +69,17 @@ json conversationJson(const ConversationTree& tree) {
 
 } // namespace
 
+Expected<std::vector<ConversationId>> exportedConversations(ChatStore& store,
+                                                           std::optional<ConversationId> conversation) {
+    if (conversation) return std::vector<ConversationId>{*conversation};
+    return store.conversationIds();
+}
+
 Expected<std::string> exportJson(ChatStore& store, std::optional<ConversationId> conversation) {
-    std::vector<ConversationId> ids;
-    if (conversation) {
-        ids.push_back(*conversation);
-    } else {
-        auto all = store.conversationIds();
-        if (!all) return fail(all.error());
-        ids = std::move(*all);
-    }
+    auto ids = exportedConversations(store, conversation);
+    if (!ids) return fail(ids.error());
     json conversations = json::array();
-    for (ConversationId id : ids) {
+    for (ConversationId id : *ids) {
         auto tree = store.tree(id);
         if (!tree) return fail(tree.error());
         conversations.push_back(conversationJson(*tree));

@@ -84,18 +84,12 @@ Expected<void> appendConversation(std::string& out, ChatStore& store, Conversati
 } // namespace
 
 Expected<std::string> exportMarkdown(ChatStore& store, std::optional<ConversationId> conversation) {
-    std::vector<ConversationId> ids;
-    if (conversation) {
-        ids.push_back(*conversation);
-    } else {
-        auto all = store.conversationIds();
-        if (!all) return fail(all.error());
-        ids = std::move(*all);
-    }
+    auto ids = exportedConversations(store, conversation);
+    if (!ids) return fail(ids.error());
     std::string out;
-    for (std::size_t i = 0; i < ids.size(); ++i) {
+    for (std::size_t i = 0; i < ids->size(); ++i) {
         if (i > 0) out += "---\n\n";
-        if (auto appended = appendConversation(out, store, ids[i]); !appended) return fail(appended.error());
+        if (auto appended = appendConversation(out, store, (*ids)[i]); !appended) return fail(appended.error());
     }
     return out;
 }

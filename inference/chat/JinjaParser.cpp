@@ -154,7 +154,7 @@ private:
             n->names.push_back(next().text);
         } while (isOp(",") && (++i_, true));
         expectWord("in");
-        auto iterable = ternary(/*allowSelect=*/true);
+        auto iterable = ternary();
         NodePtr filter;
         if (iterable->kind == K::Ternary && !iterable->children[2]) { // "for x in items if cond"
             filter = std::move(iterable->children[0]);
@@ -239,10 +239,10 @@ private:
         return tuple;
     }
 
-    NodePtr expression() { return ternary(false); }
+    NodePtr expression() { return ternary(); }
 
     // children: condition, if-true, if-false (null for "x if cond" without else: undefined when false)
-    NodePtr ternary(bool /*allowSelect*/) {
+    NodePtr ternary() {
         DepthGuard guard(*this);
         auto value = logicalOr();
         if (!isWord("if")) return value;
@@ -252,7 +252,7 @@ private:
         NodePtr otherwise;
         if (isWord("else")) {
             ++i_;
-            otherwise = ternary(false);
+            otherwise = ternary();
         }
         n->children.push_back(std::move(condition));
         n->children.push_back(std::move(value));
