@@ -30,7 +30,7 @@ struct Node {
         Member,     // children: object, property (computed) — or text: attribute name
         Slice,      // children: start, stop, step (each may be null)
         Call,       // children: callee, arguments…; names: keyword names for the last arguments
-        Filter,     // text: filter name; children: operand, arguments…; names: keyword names
+        Filter,     // text: filter name; children: operand, arguments…; names: keyword names; flag: written with (…)
         Test,       // text: test name; flag: negated; children: operand, arguments…
         Unary,      // text: operator (not, -, +); children: operand
         Binary,     // text: operator; children: left, right

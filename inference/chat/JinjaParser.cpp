@@ -361,7 +361,10 @@ private:
             if (peek().type != T::Identifier) error("expected a filter name after '|'");
             n->text = next().text;
             n->children.push_back(std::move(operand));
-            if (isOp("(")) arguments(*n);
+            if (isOp("(")) {
+                n->flag = true; // called: some filters differ between `|int` and `|int()` in the reference
+                arguments(*n);
+            }
             operand = std::move(n);
         }
         return operand;

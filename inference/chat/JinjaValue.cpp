@@ -1,5 +1,8 @@
 #include "inference/chat/JinjaValue.h"
 
+#include "inference/chat/JsString.h"
+
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
@@ -60,27 +63,6 @@ Value CallArguments::get(size_t index, std::string_view name) const {
 
 namespace {
 
-// Shortest text that reads back as the same double, like JavaScript's Number#toString.
-std::string shortestDouble(double value) {
-    if (std::isnan(value)) return "NaN";
-    if (std::isinf(value)) return value > 0 ? "Infinity" : "-Infinity";
-    char buffer[32];
-    for (int precision = 1; precision <= 17; ++precision) {
-        std::snprintf(buffer, sizeof buffer, "%.*g", precision, value);
-        if (std::strtod(buffer, nullptr) == value) break;
-    }
-    std::string text = buffer;
-    // %g writes 1e+21 where JavaScript writes 1e+21 too, but 1e-07 where it writes 1e-7.
-    if (const auto e = text.find("e"); e != std::string::npos) {
-        std::string mantissa = text.substr(0, e), exponent = text.substr(e + 1);
-        const char sign = exponent[0];
-        exponent = exponent.substr(1);
-        while (exponent.size() > 1 && exponent[0] == '0') exponent.erase(0, 1);
-        text = mantissa + "e" + sign + exponent;
-    }
-    return text;
-}
-
 std::string jsonString(const std::string& text, bool ensureAscii) {
     std::string out = "\"";
     for (size_t i = 0; i < text.size(); ++i) {
@@ -123,37 +105,41 @@ std::string jsonString(const std::string& text, bool ensureAscii) {
 
 } // namespace
 
-std::string toJson(const Value& value, int indent, bool ensureAscii, int depth) {
-    if (value.isNone() || value.isUndefined()) return "null";
+std::string toJson(const Value& value, const JsonFormat& format, int depth) {
+    if (value.isUndefined()) return format.undefinedAsNull ? "null" : "undefined";
+    if (value.isNone()) return "null";
     if (value.isBool()) return value.asBool() ? "true" : "false";
     if (value.isInt()) return std::to_string(value.asInt());
     if (value.isFloat()) {
         const double d = value.asNumber();
-        return std::isfinite(d) ? shortestDouble(d) : "null";
+        return std::isfinite(d) ? jsNumberToString(d) : "null";
     }
-    if (value.isString()) return jsonString(value.asString(), ensureAscii);
-    const std::string itemSeparator = indent ? "," : ", ";
-    const std::string pad = indent ? "\n" + std::string(size_t(indent * depth), ' ') : "";
-    const std::string childPad = indent ? pad + std::string(size_t(indent), ' ') : "";
-    std::string out;
+    if (value.isString()) return jsonString(value.asString(), format.ensureAscii);
+    if (value.isFunction()) return "null";
+    const int indent = format.indent;
+    const std::string itemSeparator = !format.itemSeparator.empty() ? format.itemSeparator : indent ? "," : ", ";
+    const std::string keySeparator = !format.keySeparator.empty() ? format.keySeparator : ": ";
+    const std::string pad = "\n" + std::string(size_t(std::max(indent, 0) * depth), ' ');
+    const std::string childPad = pad + std::string(size_t(std::max(indent, 0)), ' ');
+    std::vector<std::string> parts;
     if (value.isArray()) {
-        const auto& items = value.asArray();
-        if (items.empty()) return "[]";
-        out = "[";
-        for (size_t i = 0; i < items.size(); ++i)
-            out += (i ? itemSeparator : "") + childPad + toJson(items[i], indent, ensureAscii, depth + 1);
-        return out + pad + "]";
+        for (const auto& item : value.asArray()) parts.push_back(toJson(item, format, depth + 1));
+    } else {
+        auto entries = value.asObject().entries;
+        if (format.sortKeys)
+            std::stable_sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+        for (const auto& [key, item] : entries)
+            parts.push_back((indent ? childPad : "") + jsonString(key, format.ensureAscii) + keySeparator + toJson(item, format, depth + 1));
     }
-    if (value.isAttributeContainer()) {
-        const auto& entries = value.asObject().entries;
-        if (entries.empty()) return "{}";
-        out = "{";
-        for (size_t i = 0; i < entries.size(); ++i)
-            out += (i ? itemSeparator : "") + childPad + jsonString(entries[i].first, ensureAscii) + ": " +
-                   toJson(entries[i].second, indent, ensureAscii, depth + 1);
-        return out + pad + "}";
+    const char open = value.isArray() ? '[' : '{', close = value.isArray() ? ']' : '}';
+    std::string out(1, open);
+    if (indent && !parts.empty()) {
+        for (size_t i = 0; i < parts.size(); ++i)
+            out += (i ? itemSeparator : "") + (value.isArray() ? childPad : "") + parts[i];
+        return out + pad + close;
     }
-    return "null";
+    for (size_t i = 0; i < parts.size(); ++i) out += (i ? itemSeparator : "") + parts[i];
+    return out + close;
 }
 
 std::string toDisplayString(const Value& value) {
@@ -164,24 +150,49 @@ std::string toDisplayString(const Value& value) {
         const double d = value.asNumber();
         if (d == 0 && std::signbit(d)) return "-0.0";
         if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 1e21) {
-            char buffer[64];
+            char buffer[400];
             std::snprintf(buffer, sizeof buffer, "%.1f", d);
             return buffer;
         }
-        return shortestDouble(d);
+        return jsNumberToString(d);
     }
     if (value.isString()) return value.asString();
     if (value.isFunction()) return "[function]";
-    return toJson(value);
+    JsonFormat format;
+    format.undefinedAsNull = false;
+    return toJson(value, format);
 }
 
+namespace {
+// JavaScript's ToNumber for a string: surrounding whitespace ignored, "" is 0, junk is NaN.
+double stringToNumber(const std::string& text) {
+    const std::string trimmed = jsTrim(text);
+    if (trimmed.empty()) return 0.0;
+    char* end = nullptr;
+    const double value = std::strtod(trimmed.c_str(), &end);
+    return end == trimmed.c_str() + trimmed.size() ? value : NAN;
+}
+} // namespace
+
 bool looselyEqual(const Value& a, const Value& b) {
-    if ((a.isNone() || a.isUndefined()) && (b.isNone() || b.isUndefined())) return true;
+    const bool aNullish = a.isNone() || a.isUndefined(), bNullish = b.isNone() || b.isUndefined();
+    if (aNullish || bNullish) return aNullish && bNullish;
+    if (a.isString() && b.isString()) return a.asString() == b.asString();
     const bool aNumeric = a.isNumber() || a.isBool(), bNumeric = b.isNumber() || b.isBool();
     if (aNumeric && bNumeric) return a.asNumber() == b.asNumber();
-    if (a.isString() && b.isString()) return a.asString() == b.asString();
+    if (aNumeric && b.isString()) return a.asNumber() == stringToNumber(b.asString());
+    if (a.isString() && bNumeric) return stringToNumber(a.asString()) == b.asNumber();
     if (a.identity() && b.identity()) return a.identity() == b.identity();
     return false;
+}
+
+bool strictlyEqual(const Value& a, const Value& b) {
+    if (a.isUndefined() || b.isUndefined()) return a.isUndefined() && b.isUndefined();
+    if (a.isNone() || b.isNone()) return a.isNone() && b.isNone();
+    if (a.isBool() || b.isBool()) return a.isBool() && b.isBool() && a.asBool() == b.asBool();
+    if (a.isNumber() || b.isNumber()) return a.isNumber() && b.isNumber() && a.asNumber() == b.asNumber();
+    if (a.isString() || b.isString()) return a.isString() && b.isString() && a.asString() == b.asString();
+    return a.identity() == b.identity();
 }
 
 } // namespace lucent::jinja

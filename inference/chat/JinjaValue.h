@@ -30,7 +30,7 @@ struct Undefined {};
 struct None {};
 struct CallArguments;
 /// @brief A built-in function: positional and keyword arguments → value (errors via Interrupt).
-using Function = std::function<Value(CallArguments&)>;
+using Function = std::function<Value(const CallArguments&)>;
 
 /// @brief A template value.
 class Value {
@@ -91,11 +91,24 @@ struct CallArguments {
     Value get(size_t index, std::string_view name) const;
 };
 
+/// @brief How tojson writes: Python json.dumps's options as the reference implements them.
+struct JsonFormat {
+    int indent = 0;            ///< 0: one line
+    bool ensureAscii = false;  ///< escape every UTF-16 unit ≥ 0x7f as \uXXXX
+    bool sortKeys = false;
+    std::string itemSeparator; ///< empty: ", " (or "," when indenting)
+    std::string keySeparator;  ///< empty: ": "
+    bool undefinedAsNull = true; ///< false: `undefined`, as printing a list does
+};
+
 /// @brief JSON as @huggingface/jinja's tojson writes it (non-ASCII kept, ", " and ": ").
-std::string toJson(const Value& value, int indent = 0, bool ensureAscii = false, int depth = 0);
+std::string toJson(const Value& value, const JsonFormat& format = {}, int depth = 0);
 /// @brief The text `{{ value }}` prints.
 std::string toDisplayString(const Value& value);
-/// @brief `==` as the reference does: numbers by value, strings by content, lists/dicts by identity.
+/// @brief `==` as the reference does (JavaScript's `==` on the values): numbers by value, strings by
+/// content, a number and a numeric string equal, lists/dicts by identity, none == undefined.
 bool looselyEqual(const Value& a, const Value& b);
+/// @brief JavaScript's `===` on the values (what `in`, `unique` and the `equalto` test use).
+bool strictlyEqual(const Value& a, const Value& b);
 
 } // namespace lucent::jinja
