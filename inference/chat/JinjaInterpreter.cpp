@@ -126,6 +126,7 @@ private:
         bool noIteration = true; // as in the reference, an iteration ended by continue/break does not count
         const auto count = int64_t(items.size());
         for (int64_t i = 0; i < count; ++i) {
+            if (++steps_ > limits_.maxSteps) raise("the template runs too long (a loop without end?)");
             auto loop = std::make_shared<Object>();
             loop->entries = {{"index", Value(i + 1)},
                              {"index0", Value(i)},

@@ -79,8 +79,10 @@ private:
         while (!atStatement(words)) {
             if (peek().type == T::End) {
                 std::string list;
-                for (const char* word : words) list += (list.empty() ? "'" : " or '") + std::string(word) + "'";
-                error("the block is never closed; expected {% " + list.substr(1, list.size() - 2) + " %}");
+                size_t n = 0;
+                for (const char* word : words)
+                    list += std::string(n++ == 0 ? "" : n == words.size() ? " or " : ", ") + "{% " + word + " %}";
+                error("the block is never closed; expected " + list);
             }
             block->children.push_back(statement());
         }
