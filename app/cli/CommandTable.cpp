@@ -11,6 +11,7 @@ constexpr std::array kCommands = {
     Command{"import", "Import conversations from a JSON export.", runImport},
     Command{"info", "Show what a GGUF model file holds.", runInfo},
     Command{"logits", "Print the logits after a sequence of token ids.", runLogits},
+    Command{"template", "Render the model's chat template for a conversation.", runTemplate},
     Command{"version", "Print the version.", runVersion},
 };
 

@@ -22,6 +22,7 @@ int runExport(CliIo& io);
 int runImport(CliIo& io);
 int runInfo(CliIo& io);
 int runLogits(CliIo& io);
+int runTemplate(CliIo& io);
 int runVersion(CliIo& io);
 
 } // namespace lucent::cli
