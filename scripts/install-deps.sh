@@ -14,7 +14,9 @@ packages=(
   qt6-base-dev qt6-declarative-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
   qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
   qml6-module-qtquick-templates qml6-module-qtquick-window qml6-module-qtqml-workerscript
-  qml6-module-qttest
+  qml6-module-qttest qml6-module-qtquick-dialogs qml6-module-qt-labs-platform qml6-module-qtquick-shapes
+  # desktop app: Markdown parser, KDE syntax highlighting (KF5's command-line tool; KF6 isn't packaged)
+  libmd4c-dev libkf5syntaxhighlighting-tools
   # Vulkan compute engine
   libvulkan-dev glslc mesa-vulkan-drivers vulkan-validationlayers vulkan-tools
   # reference data (node-llama-cpp, tokenizers, jinja)
