@@ -1,0 +1,57 @@
+#pragma once
+/// @file
+/// @brief A model file loaded for chatting: its compute backend, tokenizer, chat template and
+/// reasoning markers — everything the app and lucent-cli need to run a conversation on it.
+
+#include "inference/chat/ModelChatTemplate.h"
+#include "inference/core/Expected.h"
+#include "inference/generation/SamplerSettings.h"
+#include "inference/generation/ThinkingFormat.h"
+#include "inference/gguf/ModelSummary.h"
+#include "inference/model/Backend.h"
+#include "inference/tokenizer/Tokenizer.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace lucent {
+
+/// @brief How to load a model.
+struct LoadOptions {
+    uint32_t contextLength = 4096; ///< KV cache positions; 0: the model's training context
+    unsigned threads = 0;          ///< CPU threads; 0: every hardware thread
+};
+
+/// @brief A loaded model. Not copyable; one conversation at a time runs on its backend.
+class LoadedModel {
+public:
+    /// @brief Opens `path` and loads it. Errors are sentences naming the file and what is wrong.
+    static Expected<std::unique_ptr<LoadedModel>> load(const std::string& path, const LoadOptions& options = {});
+
+    Backend& backend() { return *backend_; }
+    const Tokenizer& tokenizer() const { return tokenizer_; }
+    /// @brief The model's chat template, when the file has a usable one.
+    const std::optional<ModelChatTemplate>& chatTemplate() const { return chatTemplate_; }
+    /// @brief Why chatTemplate() is empty (the file has none, or it does not parse).
+    const std::string& chatTemplateProblem() const { return chatTemplateProblem_; }
+    ThinkingFormat thinkingFormat() const { return thinkingFormat_; }
+    const ModelSummary& summary() const { return summary_; }
+    /// @brief "CPU (16 threads)" — what the app shows as backend/device.
+    const std::string& deviceDescription() const { return device_; }
+    /// @brief Sampler settings the model's family is meant to run with (R1: temperature 0.6, top-p 0.95).
+    SamplerSettings recommendedSampling() const;
+
+private:
+    LoadedModel(Tokenizer tokenizer) : tokenizer_(std::move(tokenizer)) {}
+
+    std::unique_ptr<Backend> backend_;
+    Tokenizer tokenizer_;
+    std::optional<ModelChatTemplate> chatTemplate_;
+    std::string chatTemplateProblem_;
+    ThinkingFormat thinkingFormat_ = ThinkingFormat::None;
+    ModelSummary summary_;
+    std::string device_;
+};
+
+} // namespace lucent
