@@ -1,0 +1,147 @@
+import QtQuick
+import QtQuick.Controls
+import QtQuick.Layouts
+import Lucent.Chat
+
+// One message: the question on the right; the answer on the left with its reasoning panel, branch
+// navigation (‹ 2/3 ›), copy / edit / regenerate, and the model and speed in small print.
+Item {
+    id: delegate
+    required property ChatController chat
+    required property var messageId
+    required property string role
+    required property string content
+    required property string reasoning
+    required property var reasoningMs
+    required property bool streaming
+    required property bool thinking
+    required property int siblingIndex
+    required property int siblingCount
+    required property string model
+    required property real tokensPerSecond
+    required property var tokens
+    required property string finishReason
+
+    readonly property bool isUser: role === "user"
+    property bool editing: false
+    implicitHeight: column.implicitHeight
+
+    ColumnLayout {
+        id: column
+        width: Math.min(parent.width - Theme.spacing * 4, Theme.contentWidth)
+        anchors.horizontalCenter: parent.horizontalCenter
+        spacing: 4
+
+        ReasoningPanel {
+            Layout.fillWidth: true
+            visible: !delegate.isUser && !delegate.chat.hideReasoning && (delegate.reasoning.length > 0)
+            reasoning: delegate.reasoning
+            thinking: delegate.thinking
+            streaming: delegate.streaming
+            reasoningMs: Number(delegate.reasoningMs)
+        }
+
+        Rectangle {
+            id: bubble
+            visible: !delegate.editing
+            Layout.alignment: delegate.isUser ? Qt.AlignRight : Qt.AlignLeft
+            Layout.maximumWidth: delegate.isUser ? column.width * 0.8 : column.width
+            Layout.preferredWidth: delegate.isUser ? Math.min(text.implicitWidth + 2 * Theme.spacing + 4, column.width * 0.8) : column.width
+            implicitHeight: text.implicitHeight + (delegate.isUser ? 2 * Theme.spacing : 0)
+            radius: Theme.radius
+            color: delegate.isUser ? Theme.userBubble : "transparent"
+
+            MessageText {
+                id: text
+                anchors.fill: parent
+                anchors.margins: delegate.isUser ? Theme.spacing : 0
+                markdown: !delegate.isUser
+                text: delegate.content.length > 0 || !delegate.streaming || delegate.reasoning.length > 0 ? delegate.content : "…"
+            }
+        }
+
+        ColumnLayout {
+            visible: delegate.editing
+            Layout.fillWidth: true
+            TextArea {
+                id: editor
+                Layout.fillWidth: true
+                wrapMode: TextEdit.Wrap
+                Accessible.name: qsTr("Edit message")
+            }
+            RowLayout {
+                Layout.alignment: Qt.AlignRight
+                Button { text: qsTr("Cancel"); onClicked: delegate.editing = false }
+                Button {
+                    text: qsTr("Send")
+                    highlighted: true
+                    onClicked: { delegate.chat.editMessage(delegate.messageId, editor.text); delegate.editing = false }
+                }
+            }
+        }
+
+        RowLayout {
+            Layout.alignment: delegate.isUser ? Qt.AlignRight : Qt.AlignLeft
+            spacing: 2
+            visible: !delegate.streaming && !delegate.editing
+
+            RowLayout {
+                visible: delegate.siblingCount > 1
+                spacing: 0
+                ToolButton {
+                    text: "‹"
+                    enabled: delegate.siblingIndex > 0 && !delegate.chat.generating
+                    Accessible.name: qsTr("Previous version")
+                    onClicked: delegate.chat.showSibling(delegate.messageId, -1)
+                }
+                Label {
+                    text: qsTr("%1/%2").arg(delegate.siblingIndex + 1).arg(delegate.siblingCount)
+                    color: Theme.mutedText
+                    font.pixelSize: 12
+                }
+                ToolButton {
+                    text: "›"
+                    enabled: delegate.siblingIndex + 1 < delegate.siblingCount && !delegate.chat.generating
+                    Accessible.name: qsTr("Next version")
+                    onClicked: delegate.chat.showSibling(delegate.messageId, +1)
+                }
+            }
+            ToolButton {
+                text: qsTr("Copy")
+                font.pixelSize: 12
+                Accessible.name: qsTr("Copy message")
+                onClicked: delegate.chat.copyToClipboard(delegate.content)
+            }
+            ToolButton {
+                visible: delegate.isUser
+                enabled: !delegate.chat.generating
+                text: qsTr("Edit")
+                font.pixelSize: 12
+                Accessible.name: qsTr("Edit message")
+                onClicked: { editor.text = delegate.content; delegate.editing = true }
+            }
+            ToolButton {
+                visible: !delegate.isUser
+                enabled: !delegate.chat.generating
+                text: qsTr("Regenerate")
+                font.pixelSize: 12
+                Accessible.name: qsTr("Regenerate answer")
+                onClicked: delegate.chat.regenerate(delegate.messageId)
+            }
+            Label {
+                visible: !delegate.isUser && delegate.model.length > 0
+                color: Theme.mutedText
+                font.pixelSize: 11
+                text: {
+                    const parts = [delegate.model]
+                    if (delegate.tokensPerSecond > 0) parts.push(qsTr("%1 tokens/s").arg(delegate.tokensPerSecond.toFixed(1)))
+                    if (Number(delegate.tokens) > 0) parts.push(qsTr("%n token(s)", "", Number(delegate.tokens)))
+                    if (delegate.finishReason === "cancelled") parts.push(qsTr("stopped"))
+                    else if (delegate.finishReason === "length") parts.push(qsTr("cut off at the token limit"))
+                    else if (delegate.finishReason === "error") parts.push(qsTr("failed"))
+                    return parts.join(" · ")
+                }
+            }
+        }
+    }
+}
