@@ -1,0 +1,31 @@
+#include "inference/vulkan/Kernels.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace lucent::vk {
+
+uint32_t attentionSplits(uint32_t kvLen) {
+    // ~256 positions per split, at most 32 splits: enough workgroups to fill a GPU at decode time
+    // (n_head × splits), few enough that the merge stays trivial.
+    return std::clamp<uint32_t>((kvLen + 255) / 256, 1, 32);
+}
+
+uint64_t attentionPartialBytes(const HeadShape& shape, uint32_t splits) {
+    return uint64_t(shape.nHead) * splits * (2 + shape.headDim) * sizeof(float);
+}
+
+void recordAttention(ComputeBatch& batch, const HeadShape& shape, uint32_t kvLen, uint32_t splits, const BufferRange& q,
+                     const BufferRange& keyCache, const BufferRange& valueCache, const BufferRange& partials, const BufferRange& out) {
+    const uint32_t splitSize = (kvLen + splits - 1) / splits;
+    struct {
+        uint32_t nHead, nHeadKv, headDim, kvLen, splitSize;
+        float scale;
+    } push{shape.nHead, shape.nHeadKv, shape.headDim, kvLen, splitSize, 1.0f / std::sqrt(float(shape.headDim))};
+    batch.dispatch("attention", {kKernelWorkgroup}, {q, keyCache, valueCache, partials}, &push, sizeof push, shape.nHead, splits);
+    batch.barrier();
+    const uint32_t reducePush[] = {shape.headDim, splits};
+    batch.dispatch("attention_reduce", {kKernelWorkgroup}, {partials, out}, reducePush, sizeof reducePush, shape.nHead);
+}
+
+} // namespace lucent::vk

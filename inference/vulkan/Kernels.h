@@ -1,0 +1,84 @@
+#pragma once
+/// @file
+/// @brief The forward pass's kernels on the device, each recorded into a ComputeBatch. Kernels
+/// that read another's output need a ComputeBatch::barrier() between them (the caller knows the
+/// dependencies); kernels with several passes insert their own. All arithmetic is fp32; fp16 is
+/// only a storage format (KV cache, F16 weights). Every kernel has a CPU counterpart in
+/// inference/cpu/ that tests/vulkan compares it with.
+
+#include "inference/vulkan/ComputeBatch.h"
+#include "inference/vulkan/DeviceTensor.h"
+
+#include <cstddef>
+#include <cstdint>
+
+namespace lucent::vk {
+
+/// @brief Workgroup size of the kernels (a power of two; specialization constant 0).
+constexpr uint32_t kKernelWorkgroup = 64;
+
+/// @brief y += x over n floats.
+void recordAdd(ComputeBatch& batch, const BufferRange& y, const BufferRange& x, uint32_t n);
+
+/// @brief gate = silu(gate) · up over n floats.
+void recordSwiglu(ComputeBatch& batch, const BufferRange& gate, const BufferRange& up, uint32_t n);
+
+/// @brief out[r] = rmsNorm(x[r]) · weight for `rows` rows of n floats (out may be x).
+void recordRmsNorm(ComputeBatch& batch, const BufferRange& x, const BufferRange& weight, const BufferRange& out, uint32_t n,
+                   uint32_t rows, float eps);
+
+/// @brief y[t] = W · x[t] for nTokens tokens (x: nTokens × w.cols floats, y: nTokens × w.rows),
+/// one dispatch per slice of W. Any weight type; fp32 accumulation.
+void recordMatVec(ComputeBatch& batch, const DeviceTensor& w, const BufferRange& x, const BufferRange& y, uint32_t nTokens = 1);
+
+/// @brief out[t] = row tokenIds[t] of `table`, dequantized (out: nTokens × table.cols floats).
+/// Token ids are read on the device, so a recorded batch serves any token.
+void recordEmbed(ComputeBatch& batch, const DeviceTensor& table, const BufferRange& tokenIds, uint32_t nTokens, const BufferRange& out);
+
+/// @brief Head layout of attention and RoPE.
+struct HeadShape {
+    uint32_t nHead = 0;
+    uint32_t nHeadKv = 0;
+    uint32_t headDim = 0; ///< even, ≤ 256
+    uint32_t nRot = 0;    ///< dims RoPE rotates (≤ headDim, even)
+    bool neox = false;    ///< NEOX pairing (qwen2/qwen3) instead of NORM (llama)
+    uint32_t kvDim() const { return nHeadKv * headDim; }
+};
+
+/// @brief Floats of the cos/sin table for nTokens positions.
+size_t ropeTableFloats(const HeadShape& shape, uint32_t nTokens);
+
+/// @brief Fills the cos/sin table of positions pos0 … pos0+nTokens−1 with the angles the CPU
+/// backend's rope() uses (same fp32 recurrence, same libm), so both rotate by identical angles.
+void fillRopeTable(float* table, const HeadShape& shape, uint32_t pos0, uint32_t nTokens, float base, const float* freqFactors);
+
+/// @brief Rotates q (in place) and k of nTokens tokens, and stores k and v as fp16 rows of the
+/// layer's caches at positions pos0…; q: nTokens × nHead·headDim, k and v: nTokens × kvDim floats.
+void recordRopeKv(ComputeBatch& batch, const HeadShape& shape, uint32_t pos0, uint32_t nTokens, const BufferRange& q,
+                  const BufferRange& k, const BufferRange& v, const BufferRange& keyCache, const BufferRange& valueCache,
+                  const BufferRange& ropeTable);
+
+/// @brief How many splits flash-decoding uses over kvLen positions.
+uint32_t attentionSplits(uint32_t kvLen);
+
+/// @brief Bytes of the partial results buffer for `splits` splits.
+uint64_t attentionPartialBytes(const HeadShape& shape, uint32_t splits);
+
+/// @brief out (nHead × headDim floats) = softmax(q·Kᵀ/√headDim)·V over cache positions
+/// [0, kvLen) of one query token, query head h reading KV head h / (nHead/nHeadKv): one pass over
+/// `splits` position ranges with an online softmax, a barrier, and a pass merging the splits.
+void recordAttention(ComputeBatch& batch, const HeadShape& shape, uint32_t kvLen, uint32_t splits, const BufferRange& q,
+                     const BufferRange& keyCache, const BufferRange& valueCache, const BufferRange& partials, const BufferRange& out);
+
+/// @brief Largest k recordTopK supports.
+constexpr uint32_t kMaxTopK = 256;
+
+/// @brief Bytes of scratch recordTopK needs for n values.
+uint64_t topKScratchBytes(const VulkanContext& context, uint32_t n, uint32_t k);
+
+/// @brief The k largest of n values, descending (ties: lower index first), as k floats in
+/// outValues and k uint32 ids in outIds. k = 1 is argmax. Passes separated by barriers.
+void recordTopK(ComputeBatch& batch, const BufferRange& values, uint32_t n, uint32_t k, const BufferRange& scratch,
+                const BufferRange& outValues, const BufferRange& outIds);
+
+} // namespace lucent::vk
