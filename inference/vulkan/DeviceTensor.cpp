@@ -18,7 +18,8 @@ Expected<std::unique_ptr<TensorStore>> TensorStore::create(const VulkanContext& 
         DeviceTensor tensor{shapes[t].type, shapes[t].cols, shapes[t].rows, {}};
         const uint64_t rowSize = rowBytes(tensor.type, tensor.cols);
         for (const SlicePlacement& slice : plan->slices[t])
-            tensor.slices.push_back({{self->chunks_[slice.chunk].get(), slice.offset, slice.rowCount * rowSize}, slice.firstRow, slice.rowCount});
+            tensor.slices.push_back({{self->chunks_[slice.chunk].get(), slice.offset, (slice.rowCount * rowSize + 3) / 4 * 4},
+                                     slice.firstRow, slice.rowCount});
         self->tensors_.push_back(std::move(tensor));
     }
     return self;
@@ -28,7 +29,7 @@ Expected<void> TensorStore::upload(StagingUploader& uploader, size_t i, const ui
     const DeviceTensor& tensor = tensors_[i];
     const uint64_t rowSize = rowBytes(tensor.type, tensor.cols);
     for (const TensorSlice& slice : tensor.slices)
-        if (auto copied = uploader.upload(slice.range, data + slice.firstRow * rowSize, slice.range.bytes); !copied) return copied;
+        if (auto copied = uploader.upload(slice.range, data + slice.firstRow * rowSize, slice.rowCount * rowSize); !copied) return copied;
     return {};
 }
 

@@ -14,7 +14,8 @@
 
 namespace lucent::vk {
 
-/// @brief Rows [firstRow, firstRow + rowCount) of a tensor, bound as one descriptor range.
+/// @brief Rows [firstRow, firstRow + rowCount) of a tensor, bound as one descriptor range (its
+/// bytes rounded up to whole 32-bit words).
 struct TensorSlice {
     BufferRange range;
     uint64_t firstRow = 0;

@@ -5,7 +5,8 @@
 /// Tensors are packed into chunks of at most MemoryLimits::maxAllocationBytes. A tensor whose
 /// bytes exceed one descriptor's range (maxStorageBufferRange: 128 MiB on lavapipe, where a 1.5B
 /// model's LM head is 191 MB) is split into slices of whole rows, each bound on its own; every
-/// slice starts at a multiple of the binding alignment. Kernels run once per slice.
+/// slice starts at a multiple of the binding alignment and is bound as a whole number of 32-bit
+/// words (shaders read weights as words). Kernels run once per slice.
 
 #include "inference/core/Expected.h"
 #include "inference/quant/TensorType.h"

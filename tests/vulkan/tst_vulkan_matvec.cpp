@@ -1,0 +1,177 @@
+// Matrix-vector products and embedding lookups for every weight type on the device, against the
+// exact dot products of the dequantized rows and against the CPU backend's matMul (which rounds
+// activations to 8-bit blocks for quantized weights, as llama.cpp does). Shapes are not multiples
+// of the workgroup, K = 256·m; one case per type splits the weights across several bindings.
+#include "inference/cpu/MatMul.h"
+#include "inference/cpu/ThreadPool.h"
+#include "inference/quant/Dequantize.h"
+#include "inference/quant/Quantize.h"
+#include "inference/vulkan/Kernels.h"
+#include "tests/vulkan/VulkanTestSupport.h"
+
+#include <QTest>
+
+#include <cmath>
+
+using namespace lucent;
+using namespace lucent::vk;
+
+Q_DECLARE_METATYPE(lucent::TensorType)
+
+namespace {
+
+constexpr TensorType kAllTypes[] = {TensorType::F32,  TensorType::F16,  TensorType::BF16, TensorType::Q8_0,
+                                    TensorType::Q4_0, TensorType::Q4_1, TensorType::Q5_0, TensorType::Q5_1,
+                                    TensorType::Q4_K, TensorType::Q5_K, TensorType::Q6_K};
+
+/// A random matrix in `type` and its dequantized fp32 copy.
+struct TestMatrix {
+    TensorType type;
+    uint64_t cols, rows;
+    std::vector<uint8_t> bytes;
+    std::vector<float> dequantized;
+};
+
+TestMatrix makeMatrix(TensorType type, uint64_t cols, uint64_t rows, uint32_t seed) {
+    TestMatrix m{type, cols, rows, {}, {}};
+    const std::vector<float> values = test::randomFloats(cols * rows, seed);
+    m.bytes = quantize(type, values, cols);
+    m.dequantized.resize(cols * rows);
+    for (uint64_t r = 0; r < rows; ++r)
+        dequantizeRow(type, m.bytes.data() + r * rowBytes(type, cols), m.dequantized.data() + r * cols, cols);
+    return m;
+}
+
+/// The matrix resident on the device (uploaded through the real uploader).
+std::unique_ptr<TensorStore> toDevice(test::TestGpu& gpu, const TestMatrix& m) {
+    const std::vector<TensorShape> shapes{{"w", m.type, m.cols, m.rows}};
+    auto store = TensorStore::create(*gpu.context, shapes);
+    if (!store) return nullptr;
+    auto uploader = StagingUploader::create(*gpu.context, 1 << 16, 2);
+    if (!uploader || !(*store)->upload(**uploader, 0, m.bytes.data()) || !(*uploader)->finish()) return nullptr;
+    return std::move(*store);
+}
+
+std::unique_ptr<test::TestGpu> openGpu(uint64_t forceMaxBindingBytes = 0) {
+    ContextOptions options;
+    options.forceMaxBindingBytes = forceMaxBindingBytes;
+    std::string error;
+    auto gpu = test::TestGpu::open(error, options);
+    if (!gpu) qWarning("%s", error.c_str());
+    return gpu;
+}
+
+} // namespace
+
+class TestVulkanMatVec : public QObject {
+    Q_OBJECT
+private slots:
+    void matchesCpu_data() {
+        QTest::addColumn<TensorType>("type");
+        QTest::addColumn<int>("cols");
+        QTest::addColumn<int>("rows");
+        QTest::addColumn<int>("tokens");
+        QTest::addColumn<bool>("split");
+        for (TensorType type : kAllTypes) {
+            const std::string name(tensorTypeName(type));
+            QTest::newRow((name + " 512x37").c_str()) << type << 512 << 37 << 1 << false;
+            QTest::newRow((name + " 768x5, 3 tokens").c_str()) << type << 768 << 5 << 3 << false;
+            QTest::newRow((name + " 256x37 split in 8-row bindings").c_str()) << type << 256 << 37 << 2 << true;
+        }
+        QTest::newRow("F32 100x9 (cols not a multiple of 32)") << TensorType::F32 << 100 << 9 << 2 << false;
+        QTest::newRow("F16 70x9") << TensorType::F16 << 70 << 9 << 1 << false;
+        // 5 rows of 210 bytes: the range ends mid-word, and the last row's scale lies in that word
+        QTest::newRow("Q6_K 256x5") << TensorType::Q6_K << 256 << 5 << 1 << false;
+    }
+    void matchesCpu() {
+        QFETCH(TensorType, type);
+        QFETCH(int, cols);
+        QFETCH(int, rows);
+        QFETCH(int, tokens);
+        QFETCH(bool, split);
+        const TestMatrix m = makeMatrix(type, uint64_t(cols), uint64_t(rows), uint32_t(cols * 31 + rows));
+        auto gpu = openGpu(split ? rowBytes(type, uint64_t(cols)) * 8 : 0);
+        QVERIFY(gpu);
+        auto store = toDevice(*gpu, m);
+        QVERIFY(store);
+        if (split) QCOMPARE((*store).tensor(0).slices.size(), size_t((rows + 7) / 8));
+
+        const std::vector<float> x = test::randomFloats(size_t(cols) * size_t(tokens), 7);
+        auto xBuffer = gpu->upload(x);
+        auto yBuffer = gpu->zeros(uint64_t(rows) * uint64_t(tokens) * 4);
+        gpu->batch->begin();
+        recordMatVec(*gpu->batch, store->tensor(0), wholeBuffer(*xBuffer), wholeBuffer(*yBuffer), uint32_t(tokens));
+        auto ran = gpu->batch->submitAndWait();
+        QVERIFY2(ran, ran ? "" : ran.error().message.c_str());
+        const std::vector<float> y = test::readFloats(*yBuffer, size_t(rows) * size_t(tokens));
+
+        // exact: dequantized rows · x in double; the bound is fp32 rounding of Σ|w·x|
+        std::vector<float> exact(y.size());
+        double worstExcess = 0.0;
+        for (int t = 0; t < tokens; ++t)
+            for (int r = 0; r < rows; ++r) {
+                double sum = 0.0, magnitude = 0.0;
+                for (int c = 0; c < cols; ++c) {
+                    const double p = double(m.dequantized[size_t(r) * size_t(cols) + size_t(c)]) * double(x[size_t(t) * size_t(cols) + size_t(c)]);
+                    sum += p;
+                    magnitude += std::abs(p);
+                }
+                const size_t i = size_t(t) * size_t(rows) + size_t(r);
+                exact[i] = float(sum);
+                worstExcess = std::max(worstExcess, std::abs(double(y[i]) - sum) / (2e-6 * magnitude + 1e-7));
+            }
+        const auto vsExact = test::compare(y, exact);
+
+        // the CPU backend
+        ThreadPool pool(1);
+        std::vector<uint8_t> activations(matMulActivationBytes(size_t(cols), size_t(tokens)));
+        std::vector<float> cpu(y.size());
+        const WeightView view{m.bytes.data(), type, uint64_t(cols), uint64_t(rows)};
+        matMul(view, x.data(), size_t(tokens), cpu.data(), pool, MatMulScratch{activations.data()});
+        const auto vsCpu = test::compare(y, cpu);
+        qInfo("vs exact: max |diff| %.3g (NMSE %.3g); vs CPU backend: max |diff| %.3g, NMSE %.3g", vsExact.maxAbs, vsExact.nmse,
+              vsCpu.maxAbs, vsCpu.nmse);
+        QVERIFY2(worstExcess <= 1.0, "a row differs from the exact product by more than 2e-6·Σ|w·x|");
+        QVERIFY(vsCpu.nmse < 5e-4); // ggml test-backend-ops' mul_mat tolerance
+        QCOMPARE(gpu->context->validationErrors(), 0);
+    }
+
+    void embedsEveryType_data() {
+        QTest::addColumn<TensorType>("type");
+        QTest::addColumn<bool>("split");
+        QTest::addColumn<int>("cols");
+        for (TensorType type : kAllTypes) {
+            const std::string name(tensorTypeName(type));
+            QTest::newRow((name + " 512").c_str()) << type << false << 512;
+            QTest::newRow((name + " 768, split").c_str()) << type << true << 768; // odd block counts: rows only 2-byte aligned
+        }
+    }
+    void embedsEveryType() {
+        QFETCH(TensorType, type);
+        QFETCH(bool, split);
+        QFETCH(int, cols);
+        constexpr uint64_t rows = 37;
+        const TestMatrix m = makeMatrix(type, uint64_t(cols), rows, 99);
+        auto gpu = openGpu(split ? rowBytes(type, uint64_t(cols)) * 5 : 0);
+        QVERIFY(gpu);
+        auto store = toDevice(*gpu, m);
+        QVERIFY(store);
+        const std::vector<uint32_t> ids{0, 36, 5, 17, 5, 35};
+        auto idBuffer = gpu->upload(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(ids.data()), ids.size() * 4));
+        auto out = gpu->zeros(ids.size() * uint64_t(cols) * 4);
+        gpu->batch->begin();
+        recordEmbed(*gpu->batch, store->tensor(0), wholeBuffer(*idBuffer), uint32_t(ids.size()), wholeBuffer(*out));
+        QVERIFY(gpu->batch->submitAndWait());
+        const std::vector<float> got = test::readFloats(*out, ids.size() * size_t(cols));
+        std::vector<float> expected;
+        for (uint32_t id : ids)
+            expected.insert(expected.end(), m.dequantized.begin() + id * cols, m.dequantized.begin() + (id + 1) * cols);
+        const auto d = test::compare(got, expected);
+        qInfo("max |diff| %.3g", d.maxAbs);
+        QVERIFY(d.maxAbs <= 1e-6); // values are ≤ ~1; only a fused multiply-add may round differently
+        QCOMPARE(gpu->context->validationErrors(), 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestVulkanMatVec)
+#include "tst_vulkan_matvec.moc"
