@@ -8,10 +8,12 @@ namespace {
 constexpr std::array kCommands = {
     Command{"bench", "Measure prompt and generation speed.", runBench},
     Command{"export", "Export conversations as JSON or Markdown.", runExport},
+    Command{"generate", "Generate a reply to a prompt.", runGenerate},
     Command{"import", "Import conversations from a JSON export.", runImport},
     Command{"info", "Show what a GGUF model file holds.", runInfo},
     Command{"logits", "Print the logits after a sequence of token ids.", runLogits},
     Command{"template", "Render the model's chat template for a conversation.", runTemplate},
+    Command{"tokenize", "Print the token ids of a text.", runTokenize},
     Command{"version", "Print the version.", runVersion},
 };
 

@@ -19,10 +19,12 @@ int runCli(CliIo& io);
 // Subcommand entry points, one file each.
 int runBench(CliIo& io);
 int runExport(CliIo& io);
+int runGenerate(CliIo& io);
 int runImport(CliIo& io);
 int runInfo(CliIo& io);
 int runLogits(CliIo& io);
 int runTemplate(CliIo& io);
+int runTokenize(CliIo& io);
 int runVersion(CliIo& io);
 
 } // namespace lucent::cli
