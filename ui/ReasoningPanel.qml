@@ -77,6 +77,7 @@ Rectangle {
             ScrollBar.horizontal.policy: ScrollBar.AlwaysOff
             TextEdit {
                 id: body
+                objectName: "reasoningBody"
                 width: scroller.availableWidth
                 padding: Theme.spacing
                 text: panel.reasoning
