@@ -2,7 +2,9 @@
 // (lavapipe here); a context opened under the validation layer raising no error.
 #include "inference/vulkan/DeviceList.h"
 #include "inference/vulkan/VulkanContext.h"
+#include "inference/vulkan/Kernels.h"
 #include "inference/vulkan/VulkanInstance.h"
+#include "tests/vulkan/VulkanTestSupport.h"
 
 #include <QTest>
 
@@ -104,6 +106,26 @@ private slots:
         QVERIFY((*context)->limits().maxBindingBytes <= (*context)->info().caps.maxStorageBufferRange);
         QVERIFY((*context)->limits().maxAllocationBytes <= (uint64_t(1) << 30));
         QCOMPARE((*context)->validationErrors(), 0);
+    }
+
+    void validationCountsAMissingBarrier() {
+        // The counter the kernel tests assert on must really count: read what the previous
+        // dispatch wrote with no barrier between them, and synchronization validation objects.
+        std::string error;
+        std::vector<std::string> messages;
+        ContextOptions options;
+        options.instance.log = [&messages](LogLevel, std::string_view m) { messages.emplace_back(m); };
+        auto gpu = lucent::vk::test::TestGpu::open(error, options);
+        QVERIFY2(gpu, error.c_str());
+        const std::vector<float> ones(256, 1.0f);
+        auto a = gpu->upload(ones), b = gpu->upload(ones), c = gpu->upload(ones);
+        gpu->batch->begin();
+        recordAdd(*gpu->batch, wholeBuffer(*a), wholeBuffer(*b), 256);
+        recordAdd(*gpu->batch, wholeBuffer(*c), wholeBuffer(*a), 256); // reads a: needs a barrier
+        QVERIFY(gpu->batch->submitAndWait());
+        QVERIFY(gpu->context->validationErrors() > 0);
+        QVERIFY(!messages.empty());
+        qInfo("reported: %.200s", messages.front().c_str());
     }
 
     void refusesADeviceThatIsNotThere() {
