@@ -3,10 +3,14 @@
 #include <array>
 
 namespace lucent::cli {
+
+int runDevices(CliIo& io); // DevicesCommand.cpp
+
 namespace {
 
 constexpr std::array kCommands = {
     Command{"bench", "Measure prompt and generation speed.", runBench},
+    Command{"devices", "List the Vulkan devices Lucent can run on.", runDevices},
     Command{"export", "Export conversations as JSON or Markdown.", runExport},
     Command{"generate", "Generate a reply to a prompt.", runGenerate},
     Command{"import", "Import conversations from a JSON export.", runImport},
