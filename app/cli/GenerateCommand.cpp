@@ -173,10 +173,15 @@ int runGenerate(CliIo& io) {
     if (!source) return 1;
     const auto sampling = readSamplingOptions(io, parser);
     if (!sampling) return 1;
-    std::optional<int> maxTokens = INT_MAX;
-    if (parser.isSet("n")) maxTokens = integerOption(io, parser, "n", 0, INT_MAX);
+    int maxTokens = INT_MAX; // -n left out: until the model stops or the context is full
+    if (parser.isSet("n")) {
+        bool ok = false;
+        maxTokens = parser.value("n").toInt(&ok);
+        if (!ok || maxTokens < 0)
+            return reportError(io, QStringLiteral("-n must be a whole number of tokens, 0 or more, not '%1'.").arg(parser.value("n")));
+    }
     const auto threads = integerOption(io, parser, "threads", 0, 1024);
-    if (!maxTokens || !threads || !checkBackend(io, parser)) return 1;
+    if (!threads || !checkBackend(io, parser)) return 1;
     const QString path = parser.positionalArguments().at(0);
     const auto context = contextLength(io, parser, path);
     if (!context) return 1;
@@ -188,7 +193,7 @@ int runGenerate(CliIo& io) {
 
     ReplyOptions options;
     options.sampling = sampling->over((*model)->recommendedSampling());
-    options.maxTokens = *maxTokens;
+    options.maxTokens = maxTokens;
     options.cancel = interrupt.cancelFlag();
     const bool json = wantsJson(parser);
     GenerationOutput output(io.out, writesToTerminal(io.out));

@@ -273,8 +273,8 @@ private slots:
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("mentions");
         const QString p = "--prompt";
-        QTest::newRow("negative -n") << QStringList{p, "x", "-n", "-1"} << "-n";
-        QTest::newRow("-n not a number") << QStringList{p, "x", "-n", "many"} << "-n";
+        QTest::newRow("negative -n") << QStringList{p, "x", "-n", "-1"} << "error: -n";
+        QTest::newRow("-n not a number") << QStringList{p, "x", "-n", "many"} << "error: -n";
         QTest::newRow("temp < 0") << QStringList{p, "x", "--temp", "-0.5"} << "--temp";
         QTest::newRow("temp not a number") << QStringList{p, "x", "--temp", "hot"} << "--temp";
         QTest::newRow("top-p > 1") << QStringList{p, "x", "--top-p", "1.5"} << "--top-p";
