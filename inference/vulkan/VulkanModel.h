@@ -1,0 +1,83 @@
+#pragma once
+/// @file
+/// @brief A model's forward pass on a Vulkan device: the weights uploaded once, activations and
+/// the fp16 KV cache resident on the device, one batch of kernels per token. Mirrors
+/// inference/cpu/CpuModel step by step, so the two can be compared layer for layer.
+///
+/// This first version evaluates prompts token by token (decode kernels only) and reads the
+/// logits back to the host; a tiled prefill mat-mul, a once-recorded decode command buffer and
+/// sampling on the device are next.
+
+#include "inference/gguf/GgufFile.h"
+#include "inference/model/Backend.h"
+#include "inference/model/ModelWeights.h"
+#include "inference/vulkan/ComputeBatch.h"
+#include "inference/vulkan/DeviceTensor.h"
+#include "inference/vulkan/Kernels.h"
+#include "inference/vulkan/PipelineCache.h"
+#include "inference/vulkan/StagingUploader.h"
+#include "inference/vulkan/VulkanContext.h"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lucent::vk {
+
+/// @brief How a VulkanModel is set up at load time.
+struct VulkanModelOptions {
+    uint32_t contextLength = 4096; ///< KV cache positions; 0: the model's training context
+    ContextOptions device;         ///< which device, validation, test limits
+    UploadProgress progress;       ///< called while the weights upload
+};
+
+/// @brief A model ready to run on a Vulkan device.
+class VulkanModel final : public Backend {
+public:
+    /// @brief Maps `path`, reads config and weights, opens the device and uploads the weights.
+    static Expected<std::unique_ptr<VulkanModel>> open(const std::string& path, const VulkanModelOptions& options = {});
+    static Expected<std::unique_ptr<VulkanModel>> create(GgufFile file, const VulkanModelOptions& options = {});
+    ~VulkanModel() override;
+
+    const ModelConfig& config() const override { return config_; }
+    uint32_t contextLength() const override { return contextLength_; }
+    Expected<void> eval(std::span<const int32_t> tokens, int pos, float* logitsOut) override;
+
+    const VulkanContext& context() const { return *context_; }
+
+private:
+    /// @brief Device copies of one layer's weights (indices into the TensorStore; -1: absent).
+    struct LayerTensors {
+        int attnNorm, wq, wk, wv, bq, bk, bv, qNorm, kNorm, wo, ffnNorm, wGate, wUp, wDown;
+    };
+    /// @brief Activations of one token, on the device (llama2.c's RunState).
+    struct RunState {
+        std::unique_ptr<DeviceBuffer> x, xb, q, k, v, att, gate, up, partials; ///< device-local
+        std::unique_ptr<DeviceBuffer> params;                                  ///< host-written: token id, RoPE table
+        std::unique_ptr<DeviceBuffer> logits;                                  ///< host-read
+        std::vector<std::unique_ptr<DeviceBuffer>> keys, values;              ///< per layer, fp16
+    };
+
+    VulkanModel(GgufFile file, ModelConfig config) : file_(std::move(file)), config_(std::move(config)) {}
+    Expected<void> load(const VulkanModelOptions& options);
+    Expected<void> allocateState();
+    void recordToken(uint32_t pos, bool wantLogits);
+    BufferRange tensor(int index) const { return store_->tensor(size_t(index)).slices.front().range; }
+
+    GgufFile file_;
+    ModelConfig config_;
+    ModelWeights weights_;
+    uint32_t contextLength_ = 0;
+    std::unique_ptr<VulkanContext> context_;
+    std::unique_ptr<PipelineCache> pipelines_;
+    std::unique_ptr<ComputeBatch> batch_;
+    std::unique_ptr<TensorStore> store_;
+    int tokenEmbd_ = -1, outputNorm_ = -1, output_ = -1;
+    std::vector<LayerTensors> layers_;
+    std::vector<float> ropeFreqs_;
+    HeadShape heads_;
+    RunState s_;
+};
+
+} // namespace lucent::vk

@@ -1,0 +1,122 @@
+// The whole forward pass on the device against the CPU backend on tiny test models of each
+// architecture: logits after a prompt (NMSE, same top token) and greedy continuations.
+#include "ModelFixtures.h"
+#include "inference/cpu/CpuModel.h"
+#include "inference/vulkan/VulkanModel.h"
+#include "tests/vulkan/VulkanTestSupport.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <algorithm>
+
+using namespace lucent;
+using namespace lucent::testing;
+
+namespace {
+
+std::vector<int32_t> somePrompt(size_t n, int32_t vocab) {
+    std::vector<int32_t> tokens(n);
+    for (size_t i = 0; i < n; ++i) tokens[i] = int32_t((i * 7919 + 13) % size_t(vocab));
+    return tokens;
+}
+
+int32_t argmax(const std::vector<float>& logits) { return int32_t(std::max_element(logits.begin(), logits.end()) - logits.begin()); }
+
+} // namespace
+
+class TestVulkanModel : public QObject {
+    Q_OBJECT
+    QTemporaryDir dir_;
+
+private slots:
+    void matchesTheCpuBackend_data() {
+        QTest::addColumn<QString>("arch");
+        QTest::addColumn<QString>("type");
+        QTest::addColumn<bool>("gqa7");
+        QTest::addColumn<bool>("tied");
+        QTest::newRow("qwen2 F32 gqa6") << "qwen2" << "F32" << false << false;
+        QTest::newRow("llama F16 gqa7 (rope_freqs)") << "llama" << "F16" << true << false;
+        QTest::newRow("qwen3 Q8_0 gqa6 tied") << "qwen3" << "Q8_0" << false << true;
+        QTest::newRow("qwen2 Q4_K_M gqa7") << "qwen2" << "Q4_K_M" << true << false;
+        QTest::newRow("llama Q4_0 gqa6") << "llama" << "Q4_0" << false << false;
+    }
+    void matchesTheCpuBackend() {
+        QFETCH(QString, arch);
+        QFETCH(QString, type);
+        QFETCH(bool, gqa7);
+        QFETCH(bool, tied);
+        TestModelSpec spec;
+        spec.arch = arch.toStdString();
+        spec.type = type.toStdString();
+        spec.tied = tied;
+        spec.ropeFreqs = arch == "llama";
+        if (gqa7) spec.nHead = 14, spec.nHeadKv = 2, spec.headDim = 128;
+        else spec.nHead = 12, spec.nHeadKv = 2, spec.headDim = 64;
+        const std::string path = (dir_.path() + "/" + QTest::currentDataTag() + ".gguf").toStdString();
+        auto written = writeModel(spec, path);
+        QVERIFY2(written, written ? "" : written.error().message.c_str());
+
+        auto cpu = CpuModel::open(path, {256, 1, 64});
+        QVERIFY2(cpu, cpu ? "" : cpu.error().message.c_str());
+        vk::VulkanModelOptions options;
+        options.contextLength = 256;
+        options.device.instance.validation = true;
+        uint64_t uploaded = 0;
+        options.progress = [&](uint64_t done, uint64_t) { uploaded = done; };
+        auto gpu = vk::VulkanModel::open(path, options);
+        QVERIFY2(gpu, gpu ? "" : gpu.error().message.c_str());
+        QVERIFY(uploaded > 0);
+
+        // the prompt, token by token on both
+        const uint32_t vocab = (*cpu)->config().nVocab;
+        const auto prompt = somePrompt(7, int32_t(vocab));
+        std::vector<float> cpuLogits(vocab), gpuLogits(vocab);
+        QVERIFY((*cpu)->eval(prompt, 0, cpuLogits.data()));
+        auto ran = (*gpu)->eval(prompt, 0, gpuLogits.data());
+        QVERIFY2(ran, ran ? "" : ran.error().message.c_str());
+        const auto d = vk::test::compare(gpuLogits, cpuLogits);
+        qInfo("logits after the prompt: max |diff| %.3g, NMSE %.3g", d.maxAbs, d.nmse);
+        // fp32 activations on the device; the CPU rounds them to 8-bit blocks for quantized weights
+        QVERIFY(d.nmse < (type.startsWith("F") ? 1e-8 : 5e-3));
+
+        // greedy continuation: the same tokens while the CPU's top two are clearly apart
+        int pos = int(prompt.size());
+        int agreed = 0;
+        for (int step = 0; step < 6; ++step, ++pos) {
+            const int32_t next = argmax(cpuLogits);
+            std::vector<float> sorted = cpuLogits;
+            std::nth_element(sorted.begin(), sorted.begin() + 1, sorted.end(), std::greater<float>());
+            if (sorted[0] - sorted[1] > 0.05f) {
+                QCOMPARE(argmax(gpuLogits), next);
+                ++agreed;
+            }
+            const int32_t token[] = {next};
+            QVERIFY((*cpu)->eval(token, pos, cpuLogits.data()));
+            QVERIFY((*gpu)->eval(token, pos, gpuLogits.data()));
+        }
+        qInfo("greedy steps compared: %d of 6", agreed);
+        QVERIFY(agreed >= 3);
+        QCOMPARE((*gpu)->context().validationErrors(), 0);
+    }
+
+    void refusesBadInput() {
+        TestModelSpec spec;
+        const std::string path = (dir_.path() + "/small.gguf").toStdString();
+        QVERIFY(writeModel(spec, path));
+        vk::VulkanModelOptions options;
+        options.contextLength = 16;
+        auto gpu = vk::VulkanModel::open(path, options);
+        QVERIFY2(gpu, gpu ? "" : gpu.error().message.c_str());
+        std::vector<float> logits((*gpu)->config().nVocab);
+        const int32_t outside[] = {int32_t((*gpu)->config().nVocab)};
+        QVERIFY(!(*gpu)->eval(outside, 0, logits.data()));
+        const int32_t one[] = {5};
+        auto full = (*gpu)->eval(one, 16, logits.data());
+        QVERIFY(!full);
+        QVERIFY(full.error().message.find("context is full") != std::string::npos);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestVulkanModel)
+#include "tst_vulkan_model.moc"
