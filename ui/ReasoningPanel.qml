@@ -28,7 +28,10 @@ Rectangle {
     // The answer begins: fold the reasoning away. A reply that ended while still thinking keeps it open,
     // since the reasoning is all there is to read.
     onAnsweredChanged: if (answered) expanded = false
-    Component.onCompleted: if (thinking) startedAt = Date.now()
+    Component.onCompleted: {
+        if (thinking) startedAt = Date.now()
+        body.text = reasoning
+    }
 
     Timer {
         running: panel.thinking
@@ -39,6 +42,17 @@ Rectangle {
     }
 
     readonly property real shownSeconds: thinking ? elapsedSeconds : reasoningMs / 1000
+
+    // Streamed reasoning only grows: append the new tail (the document lays out just its last
+    // paragraph again) instead of replacing the whole text every frame.
+    onReasoningChanged: {
+        const shown = body.length
+        if (reasoning.length >= shown && reasoning.startsWith(body.text)) {
+            if (reasoning.length > shown) body.insert(shown, reasoning.slice(shown))
+        } else {
+            body.text = reasoning
+        }
+    }
 
     ColumnLayout {
         id: layout
@@ -80,7 +94,6 @@ Rectangle {
                 objectName: "reasoningBody"
                 width: scroller.availableWidth
                 padding: Theme.spacing
-                text: panel.reasoning
                 readOnly: true
                 selectByMouse: true
                 wrapMode: TextEdit.Wrap
