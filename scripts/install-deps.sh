@@ -15,6 +15,8 @@ packages=(
   qml6-module-qtquick qml6-module-qtquick-controls qml6-module-qtquick-layouts
   qml6-module-qtquick-templates qml6-module-qtquick-window qml6-module-qtqml-workerscript
   qml6-module-qttest qml6-module-qtquick-dialogs qml6-module-qt-labs-platform qml6-module-qtquick-shapes
+  # model library tests: a real HTTP server on loopback
+  nginx-light
   # desktop app: Markdown parser, KDE syntax highlighting (KF5's command-line tool; KF6 isn't packaged)
   libmd4c-dev libkf5syntaxhighlighting-tools
   # Vulkan compute engine
