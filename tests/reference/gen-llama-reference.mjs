@@ -7,10 +7,11 @@
 //   cmake --build build-engine --target lucent-make-test-model
 //   node tests/reference/gen-llama-reference.mjs [--tool build-engine/tests/tools/lucent-make-test-model]
 //
-// Writes tests/model/data/llama_parity.json; commit it. tst_llama_parity rebuilds the same models
+// `--only TEXT` regenerates just the cases whose name contains TEXT and keeps the others from the
+// existing file. Writes tests/model/data/llama_parity.json; commit it. tst_llama_parity rebuilds the same models
 // in-process from the specs recorded there (the tool is deterministic given the seed).
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -74,11 +75,22 @@ function toolArgs(c, path) {
 const top = (logits) => [...logits.entries()].sort((a, b) => b[1] - a[1]).slice(0, topK).map(([id, logit]) => [id, logit]);
 const next = { token: true, logits: { filter: { includeTop: topK } }, options: { temperature: 0 } };
 
+const onlyArg = process.argv.indexOf("--only");
+const only = onlyArg > 0 ? process.argv[onlyArg + 1] : null;
+const parityFile = join(root, "tests", "model", "data", "llama_parity.json");
+const previous = only && existsSync(parityFile) ? JSON.parse(readFileSync(parityFile, "utf8")).cases : [];
+
 const llama = await getLlama({ gpu: false, build: "never", logLevel: LlamaLogLevel.error });
 const work = mkdtempSync(join(tmpdir(), "lucent-parity-"));
 const results = [];
 try {
   for (const c of cases) {
+    if (only && !c.name.includes(only)) {
+      const kept = previous.find((p) => p.name === c.name);
+      if (!kept) throw new Error(`no earlier data for ${c.name}; run without --only`);
+      results.push(kept);
+      continue;
+    }
     const path = join(work, "model.gguf");
     execFileSync(tool, toolArgs(c, path), { stdio: "inherit" });
     const model = await llama.loadModel({ modelPath: path });

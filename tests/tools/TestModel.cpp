@@ -67,16 +67,19 @@ Expected<std::vector<PlannedTensor>> planTensors(const TestModelSpec& spec, uint
     // small biases.
     std::vector<PlannedTensor> plan;
     auto weight = [&](const std::string& name, uint64_t in, uint64_t out, int layer) {
-        plan.push_back({name, {in, out}, weightTypeFor(spec.type, name, layer, nLayer, in), 1.0f / std::sqrt(float(in)), 0.0f});
+        plan.push_back({name, {in, out}, weightTypeFor(spec.type, name, layer, nLayer, in), 1.0f / std::sqrt(float(in)), 0.0f, {}});
     };
     auto vector = [&](const std::string& name, uint64_t n, float scale, float mean) {
-        plan.push_back({name, {n}, TensorType::F32, scale, mean});
+        plan.push_back({name, {n}, TensorType::F32, scale, mean, {}});
     };
     plan.push_back({"token_embd.weight", {spec.nEmbd, nVocab},
-                    weightTypeFor(spec.type, "token_embd.weight", 0, nLayer, spec.nEmbd), 1.0f, 0.0f});
+                    weightTypeFor(spec.type, "token_embd.weight", 0, nLayer, spec.nEmbd), 1.0f, 0.0f, {}});
     vector("output_norm.weight", spec.nEmbd, 0.1f, 1.0f);
     if (!spec.tied) weight("output.weight", spec.nEmbd, nVocab, 0);
-    if (spec.ropeFreqs && spec.arch == "llama") vector("rope_freqs.weight", headDim / 2, 0.0f, 1.0f);
+    if (spec.ropeFreqs && spec.arch == "llama") {
+        vector("rope_freqs.weight", headDim / 2, 0.0f, 1.0f);
+        plan.back().values = llama3RopeFactors(headDim, spec.ropeBase);
+    }
     for (int i = 0; i < nLayer; ++i) {
         const std::string p = "blk." + std::to_string(i) + ".";
         vector(p + "attn_norm.weight", spec.nEmbd, 0.1f, 1.0f);
@@ -154,11 +157,29 @@ Expected<void> writeTestModel(const TestModelSpec& spec, const GgufVocab& vocab,
         uint64_t count = 1;
         for (auto extent : tensor.shape) count *= extent;
         std::vector<float> values(count);
-        for (auto& v : values) v = tensor.mean + tensor.scale * random.normal();
+        if (!tensor.values.empty()) values = tensor.values;
+        else for (auto& v : values) v = tensor.mean + tensor.scale * random.normal();
         if (auto added = writer.addTensor(tensor.name, tensor.shape, tensor.type, quantize(tensor.type, values, tensor.shape[0])); !added)
             return added;
     }
     return writer.write(path);
+}
+
+std::vector<float> llama3RopeFactors(uint32_t headDim, float ropeBase, float factor, float lowFreqFactor, float highFreqFactor,
+                                     float originalContext) {
+    const double lowFreqWavelength = originalContext / lowFreqFactor, highFreqWavelength = originalContext / highFreqFactor;
+    std::vector<float> factors(headDim / 2);
+    for (uint32_t i = 0; i < headDim / 2; ++i) {
+        const double frequency = std::pow(double(ropeBase), -2.0 * i / headDim);
+        const double wavelength = 2.0 * M_PI / frequency;
+        if (wavelength < highFreqWavelength) factors[i] = 1.0f;
+        else if (wavelength > lowFreqWavelength) factors[i] = factor;
+        else {
+            const double smooth = (originalContext / wavelength - lowFreqFactor) / (highFreqFactor - lowFreqFactor);
+            factors[i] = float(1.0 / ((1.0 - smooth) / factor + smooth));
+        }
+    }
+    return factors;
 }
 
 } // namespace lucent::testing

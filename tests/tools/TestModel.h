@@ -27,7 +27,7 @@ struct TestModelSpec {
     uint32_t nCtxTrain = 4096;
     float ropeBase = 10000.0f, eps = 1e-6f;
     bool tied = false;      ///< no output.weight: the LM head reuses token_embd
-    bool ropeFreqs = false; ///< llama: add rope_freqs.weight (Llama 3.1 style)
+    bool ropeFreqs = false; ///< llama: add rope_freqs.weight with Llama 3.1's factors (1 … 8)
     uint64_t seed = 1;
     std::string name = "lucent-test-model";
 };
@@ -45,7 +45,13 @@ struct PlannedTensor {
     TensorType type;
     float scale; ///< standard deviation of the random values
     float mean;
+    std::vector<float> values; ///< fixed values instead of random ones (rope_freqs)
 };
+
+/// @brief Llama 3.1's RoPE frequency factors (rope_freqs.weight): 1 for short wavelengths, `factor` for
+/// long ones, a smooth ramp between — what the converter writes for rope_scaling type "llama3".
+std::vector<float> llama3RopeFactors(uint32_t headDim, float ropeBase, float factor = 8.0f, float lowFreqFactor = 1.0f,
+                                     float highFreqFactor = 4.0f, float originalContext = 8192.0f);
 
 /// @brief Every tensor of the model in file order (names and shapes as llama.cpp expects them).
 Expected<std::vector<PlannedTensor>> planTensors(const TestModelSpec& spec, uint64_t nVocab);
