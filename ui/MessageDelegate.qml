@@ -48,16 +48,23 @@ Item {
             Layout.alignment: delegate.isUser ? Qt.AlignRight : Qt.AlignLeft
             Layout.maximumWidth: delegate.isUser ? column.width * 0.8 : column.width
             Layout.preferredWidth: delegate.isUser ? Math.min(text.implicitWidth + 2 * Theme.spacing + 4, column.width * 0.8) : column.width
-            implicitHeight: text.implicitHeight + (delegate.isUser ? 2 * Theme.spacing : 0)
+            implicitHeight: (answer.visible ? answer.implicitHeight : text.implicitHeight) + (delegate.isUser ? 2 * Theme.spacing : 0)
             radius: Theme.radius
             color: delegate.isUser ? Theme.userBubble : "transparent"
 
             MessageText {
                 id: text
+                visible: delegate.isUser || delegate.content.length === 0
                 anchors.fill: parent
                 anchors.margins: delegate.isUser ? Theme.spacing : 0
-                markdown: !delegate.isUser
+                markdown: false
                 text: delegate.content.length > 0 || !delegate.streaming || delegate.reasoning.length > 0 ? delegate.content : "…"
+            }
+            MarkdownView {
+                id: answer
+                visible: !delegate.isUser && delegate.content.length > 0
+                width: parent.width
+                markdown: delegate.isUser ? "" : delegate.content
             }
         }
 

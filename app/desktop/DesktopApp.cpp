@@ -8,6 +8,8 @@
 #include <QtQml/qqmlextensionplugin.h>
 
 Q_IMPORT_QML_PLUGIN(Lucent_ChatPlugin)
+Q_IMPORT_QML_PLUGIN(Lucent_MarkdownPlugin)
+Q_IMPORT_QML_PLUGIN(Lucent_HighlightPlugin)
 Q_IMPORT_QML_PLUGIN(LucentPlugin)
 
 namespace lucent::app {

@@ -185,6 +185,11 @@ private slots:
         QTRY_VERIFY(!panel->property("expanded").toBool());
         QVERIFY2(panel->property("headerText").toString().startsWith("Thought for"), qPrintable(panel->property("headerText").toString()));
         QCOMPARE(role(app.chat(), 1, "content").toString(), QString::fromStdString(script.answer));
+        // The answer's code block, coloured by KDE's highlighter once it stopped changing.
+        QQuickItem* code = nullptr;
+        QTRY_VERIFY((code = findItem(window, "codeBlock")) != nullptr);
+        QTRY_VERIFY_WITH_TIMEOUT(code->property("highlighted").toBool(), 10000);
+        QVERIFY2(code->property("shownHtml").toString().contains("<span style="), qPrintable(code->property("shownHtml").toString()));
         panel->setProperty("expanded", true); // show it open in the picture
         QTest::qWait(200);
         saveScreenshot(window, "reasoning-" + theme + ".png");

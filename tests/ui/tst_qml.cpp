@@ -5,6 +5,8 @@
 
 Q_IMPORT_QML_PLUGIN(LucentPlugin)
 Q_IMPORT_QML_PLUGIN(Lucent_ChatPlugin)
+Q_IMPORT_QML_PLUGIN(Lucent_MarkdownPlugin)
+Q_IMPORT_QML_PLUGIN(Lucent_HighlightPlugin)
 
 class Setup : public QObject {
     Q_OBJECT
