@@ -32,14 +32,18 @@ Item {
         anchors.horizontalCenter: parent.horizontalCenter
         spacing: 4
 
-        ReasoningPanel {
+        // Made only when shown: a hidden panel would still lay out every streamed piece.
+        Loader {
             Layout.fillWidth: true
-            visible: !delegate.isUser && !delegate.chat.hideReasoning && (delegate.reasoning.length > 0)
-            reasoning: delegate.reasoning
-            thinking: delegate.thinking
-            streaming: delegate.streaming
-            reasoningMs: Number(delegate.reasoningMs)
-            answered: delegate.content.length > 0
+            active: !delegate.isUser && !delegate.chat.hideReasoning && delegate.reasoning.length > 0
+            visible: active
+            sourceComponent: ReasoningPanel {
+                reasoning: delegate.reasoning
+                thinking: delegate.thinking
+                streaming: delegate.streaming
+                reasoningMs: Number(delegate.reasoningMs)
+                answered: delegate.content.length > 0
+            }
         }
 
         Rectangle {

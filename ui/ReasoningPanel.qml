@@ -24,13 +24,16 @@ Rectangle {
     Accessible.role: Accessible.Grouping
     Accessible.name: header.text
 
-    onThinkingChanged: if (thinking) { startedAt = Date.now(); expanded = true }
+    onThinkingChanged: {
+        if (thinking) { startedAt = Date.now(); expanded = true }
+        else if (shownFrom > 0) showAll()
+    }
     // The answer begins: fold the reasoning away. A reply that ended while still thinking keeps it open,
     // since the reasoning is all there is to read.
     onAnsweredChanged: if (answered) expanded = false
     Component.onCompleted: {
         if (thinking) startedAt = Date.now()
-        body.text = reasoning
+        showAll()
     }
 
     Timer {
@@ -43,14 +46,21 @@ Rectangle {
 
     readonly property real shownSeconds: thinking ? elapsedSeconds : reasoningMs / 1000
 
-    // Streamed reasoning only grows: append the new tail (the document lays out just its last
-    // paragraph again) instead of replacing the whole text every frame.
+    // While the model thinks, the panel shows only the newest text (between one and two windows of
+    // `liveWindow` characters) and appends each streamed piece, so the document lays out just its
+    // last paragraph: a model that writes one endless paragraph cannot make every frame lay out more
+    // and more text. When thinking ends, the whole reasoning is shown, selectable and copyable.
+    readonly property int liveWindow: 600
+    property int shownFrom: 0 // index in `reasoning` of the first character shown (after any "…")
+    function showAll() { shownFrom = 0; body.text = reasoning }
     onReasoningChanged: {
-        const shown = body.length
-        if (reasoning.length >= shown && reasoning.startsWith(body.text)) {
-            if (reasoning.length > shown) body.insert(shown, reasoning.slice(shown))
-        } else {
-            body.text = reasoning
+        const shown = body.length - (shownFrom > 0 ? 1 : 0)
+        if (!thinking || reasoning.length - shownFrom < shown) { showAll(); return }
+        if (reasoning.length - shownFrom > 2 * liveWindow) {
+            shownFrom = reasoning.length - liveWindow
+            body.text = "…" + reasoning.slice(shownFrom)
+        } else if (reasoning.length - shownFrom > shown) {
+            body.insert(body.length, reasoning.slice(shownFrom + shown))
         }
     }
 

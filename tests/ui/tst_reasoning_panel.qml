@@ -65,7 +65,10 @@ Item {
                 if (i % 100 === 0) panel.reasoning = text
             }
             panel.reasoning = text
-            compare(body.text.length, text.length)
+            verify(body.text.length <= 2 * panel.liveWindow + 1, "while thinking only the newest text is laid out")
+            verify(text.endsWith(body.text.slice(1)), "the newest text is shown")
+            panel.thinking = false
+            compare(body.text, text, "the whole reasoning once thinking ends")
             verify(panel.height <= 300, "a long live reasoning scrolls inside the panel: " + panel.height)
             body.selectAll()
             compare(body.selectedText.length, body.text.length)
