@@ -5,6 +5,7 @@
 namespace lucent::cli {
 
 int runDevices(CliIo& io); // DevicesCommand.cpp
+int runPull(CliIo& io);    // PullCommand.cpp
 
 namespace {
 
@@ -16,6 +17,7 @@ constexpr std::array kCommands = {
     Command{"import", "Import conversations from a JSON export.", runImport},
     Command{"info", "Show what a GGUF model file holds.", runInfo},
     Command{"logits", "Print the logits after a sequence of token ids.", runLogits},
+    Command{"pull", "Download a model (catalog id, owner/repo/file.gguf or URL), resumably.", runPull},
     Command{"template", "Render the model's chat template for a conversation.", runTemplate},
     Command{"tokenize", "Print the token ids of a text.", runTokenize},
     Command{"version", "Print the version.", runVersion},

@@ -25,7 +25,7 @@ ModelDownload::ModelDownload(DownloadRequest request, QNetworkAccessManager* net
     request_.sha256 = request_.sha256.trimmed().toLower();
     writer_->moveToThread(&writerThread_);
     connect(&writerThread_, &QThread::finished, writer_, &QObject::deleteLater);
-    connect(writer_, &HashingFileWriter::failed, this, [this](const QString& message) { fail(message, false); });
+    connect(writer_, &HashingFileWriter::failed, this, [this](const QString& message) { fail(message, true); });
     connect(writer_, &HashingFileWriter::finished, this, &ModelDownload::onWriterFinished);
     writerThread_.setObjectName(QStringLiteral("lucent-download-writer"));
     writerThread_.start();
@@ -97,7 +97,7 @@ bool ModelDownload::hasFreeSpaceFor(qint64 bytes) {
     if (!storage.isValid() || available < 0 || available >= bytes) return true;
     fail(QStringLiteral("Not enough free disk space in %1: the download needs %2 more and only %3 are free.")
              .arg(request_.directory, humanBytes(bytes), humanBytes(available)),
-         false);
+         true);
     return false;
 }
 
@@ -225,7 +225,15 @@ void ModelDownload::onWriterFinished(const QString& sha256, qint64 bytes) {
 void ModelDownload::fail(const QString& message, bool resumable) {
     if (state_ == State::Failed || state_ == State::Canceled) return;
     dropReply();
-    QMetaObject::invokeMethod(writer_, [w = writer_] { w->close(); }, Qt::QueuedConnection);
+    if (resumable) {
+        QMetaObject::invokeMethod(writer_, [w = writer_] { w->close(); }, Qt::QueuedConnection);
+    } else if (state_ == State::Downloading || state_ == State::Verifying) {
+        // Nothing worth resuming (404, refused, wrong checksum): leave no partial behind.
+        const QString partialPath = partialPathFor(targetPath());
+        const QString statePath = partialStatePathFor(targetPath());
+        QMetaObject::invokeMethod(writer_, [w = writer_, partialPath, statePath] { w->discard(partialPath, statePath); },
+                                  Qt::QueuedConnection);
+    }
     errorMessage_ = message;
     canResume_ = resumable;
     setState(State::Failed);
