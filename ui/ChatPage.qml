@@ -41,8 +41,11 @@ Item {
         ErrorBanner {
             Layout.fillWidth: true
             message: page.chat.error
-            actionText: page.models.loaded ? "" : qsTr("Open model")
-            onAction: openModel.open()
+            actionText: page.chat.errorAction === "newChat" ? qsTr("New chat") : page.models.loaded ? "" : qsTr("Open model")
+            onAction: {
+                if (page.chat.errorAction === "newChat") { page.chat.dismissError(); page.chat.newChat() }
+                else openModel.open()
+            }
             onDismissed: page.chat.dismissError()
         }
 

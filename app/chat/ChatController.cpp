@@ -1,5 +1,7 @@
 #include "app/chat/ChatController.h"
 
+#include "app/markdown/MarkdownBlocks.h"
+
 #include <QClipboard>
 #include <QGuiApplication>
 #include <QJsonDocument>
@@ -74,8 +76,9 @@ ChatController::~ChatController() {
     }
 }
 
-void ChatController::reportError(const QString& message) {
+void ChatController::reportError(const QString& message, const QString& action) {
     error_ = message;
+    errorAction_ = action;
     emit errorChanged();
 }
 
@@ -87,6 +90,7 @@ bool ChatController::check(const Expected<void>& result) {
 
 void ChatController::dismissError() {
     error_.clear();
+    errorAction_.clear();
     emit errorChanged();
 }
 
@@ -231,7 +235,8 @@ void ChatController::onFinished(const GenerationOutcome& outcome) {
     if (auto stored = store_.message(message)) messages_.updateMessage(*stored);
     if (outcome.stop == StopReason::ContextFull)
         reportError(tr("The conversation filled the model's context of %1 tokens. Start a new chat, or load the model with a longer context.")
-                        .arg(model_.contextLength()));
+                        .arg(model_.contextLength()),
+                    QStringLiteral("newChat"));
     reloadConversations();
     emit generatingChanged();
 }
@@ -391,29 +396,13 @@ void ChatController::copyToClipboard(const QString& text) {
 }
 
 QString ChatController::lastCodeBlock() const {
-    // Fences (``` or ~~~ at a line start) of the newest answer that has one.
+    // The newest answer's last code block, as the Markdown parser sees it (a fence still streaming counts).
     for (int row = messages_.rowCount() - 1; row >= 0; --row) {
         const Message* m = messages_.messageAt(row);
         if (!m || m->role != Role::Assistant) continue;
-        const QStringList lines = QString::fromStdString(m->content).split('\n');
-        QString block, current;
-        bool inside = false;
-        QString fence;
-        for (const QString& line : lines) {
-            const QString trimmed = line.trimmed();
-            if (!inside && (trimmed.startsWith("```") || trimmed.startsWith("~~~"))) {
-                inside = true;
-                fence = trimmed.left(3);
-                current.clear();
-            } else if (inside && trimmed.startsWith(fence)) {
-                inside = false;
-                block = current;
-            } else if (inside) {
-                current += (current.isEmpty() ? "" : "\n") + line;
-            }
-        }
-        if (inside) block = current; // still streaming
-        if (!block.isEmpty()) return block;
+        const auto blocks = parseMarkdownBlocks(QString::fromStdString(m->content));
+        for (auto it = blocks.rbegin(); it != blocks.rend(); ++it)
+            if (it->kind == MarkdownBlock::Kind::Code) return it->code;
     }
     return {};
 }

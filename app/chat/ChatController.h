@@ -33,6 +33,8 @@ class ChatController : public QObject {
     Q_PROPERTY(QString systemPrompt READ systemPrompt WRITE setSystemPrompt NOTIFY settingsChanged)
     Q_PROPERTY(QVariantMap settings READ settings NOTIFY settingsChanged)
     Q_PROPERTY(QString error READ error NOTIFY errorChanged)
+    /// What the error banner offers: "newChat" (the context is full), or "" (dismiss only).
+    Q_PROPERTY(QString errorAction READ errorAction NOTIFY errorChanged)
     Q_PROPERTY(bool canUndoDelete READ canUndoDelete NOTIFY undoChanged)
 public:
     /// @brief Works on `store` (taken over) and generates with `model`.
@@ -51,6 +53,7 @@ public:
     /// @brief temperature, topP, topK, minP, repeatPenalty, maxTokens, seed (the chat's, else the model's defaults).
     QVariantMap settings() const;
     QString error() const { return error_; }
+    QString errorAction() const { return errorAction_; }
     bool canUndoDelete() const { return deleted_.has_value(); }
 
     Q_INVOKABLE void newChat();
@@ -89,7 +92,7 @@ signals:
     void showRow(int row);
 
 private:
-    void reportError(const QString& message);
+    void reportError(const QString& message, const QString& action = {});
     bool check(const Expected<void>& result);
     void reloadConversations();
     void reloadMessages();
@@ -119,6 +122,7 @@ private:
     quint64 nextReplyId_ = 1;
     std::optional<ConversationId> deleted_;
     QString error_;
+    QString errorAction_;
     QTimer flushTimer_;
 };
 

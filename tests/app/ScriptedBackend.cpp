@@ -64,6 +64,7 @@ Expected<Reply> ScriptedBackend::reply(const std::vector<ChatMessage>& messages,
     } else {
         reply.reasoningUnterminated = true;
     }
+    if (script_.contextFull && reply.stop == StopReason::EndOfGeneration) reply.stop = StopReason::ContextFull;
     reply.generationMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
     reply.promptTokens = 10;
     return reply;

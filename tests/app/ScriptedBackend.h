@@ -24,6 +24,7 @@ public:
         size_t pieceBytes = 4;
         bool failLoad = false;
         std::string failReply; ///< non-empty: the reply fails with this message
+        bool contextFull = false; ///< the reply ends because the context is full
     };
     explicit ScriptedBackend(Script script) : script_(std::move(script)) {}
 

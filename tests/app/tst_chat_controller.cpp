@@ -268,6 +268,21 @@ private slots:
         QVERIFY(!badModel.models->loaded());
     }
 
+    void contextFullOffersANewChat() {
+        auto full = script("", "The end of what fits");
+        full.contextFull = true;
+        Fixture f(full);
+        QVERIFY(f.loadModel());
+        f.chat->send("Long chat");
+        QVERIFY(f.waitIdle());
+        QVERIFY2(f.chat->error().contains("filled the model's context"), qPrintable(f.chat->error()));
+        QCOMPARE(f.chat->errorAction(), QString("newChat"));
+        QCOMPARE(f.role(1, "finishReason").toString(), QString("length"));
+        QCOMPARE(f.role(1, "content").toString(), QString("The end of what fits"));
+        f.chat->dismissError();
+        QVERIFY(f.chat->errorAction().isEmpty());
+    }
+
     void dateSections() {
         const QDateTime now(QDate(2026, 11, 22), QTime(12, 0));
         auto at = [](int daysAgo) { return QDateTime(QDate(2026, 11, 22).addDays(-daysAgo), QTime(9, 0)).toMSecsSinceEpoch(); };
@@ -281,7 +296,7 @@ private slots:
     }
 
     void lastCodeBlockForTheShortcut() {
-        Fixture f(script("", "Here:\n```python\nprint('a')\n```\nand\n~~~\nsecond block\n~~~\n", 1, 64));
+        Fixture f(script("", "Here:\n```python\nprint('a')\n```\nand\n~~~\nsecond block\n~~~\n\n1. in a list:\n\n   ```\n   not top level\n   ```\n", 1, 64));
         QVERIFY(f.loadModel());
         f.chat->send("code please");
         QVERIFY(f.waitIdle());
