@@ -149,6 +149,7 @@ Item {
                     if (delegate.tokensPerSecond > 0) parts.push(qsTr("%1 tokens/s").arg(delegate.tokensPerSecond.toFixed(1)))
                     const tokens = Number(delegate.tokens)
                     if (tokens > 0) parts.push(tokens === 1 ? qsTr("1 token") : qsTr("%1 tokens").arg(tokens))
+                    if (tokens > 0 && delegate.tokensPerSecond > 0) parts.push(qsTr("%1 s").arg((tokens / delegate.tokensPerSecond).toFixed(1)))
                     if (delegate.finishReason === "cancelled") parts.push(qsTr("stopped"))
                     else if (delegate.finishReason === "length") parts.push(qsTr("cut off at the token limit"))
                     else if (delegate.finishReason === "error") parts.push(qsTr("failed"))
