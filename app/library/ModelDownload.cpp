@@ -163,7 +163,8 @@ void ModelDownload::dropReply() {
     QNetworkReply* reply = reply_;
     reply_ = nullptr;
     reply->disconnect(this);
-    reply->abort();
+    // Aborting a reply that already reported an error (or finished) makes Qt report it twice.
+    if (!reply->isFinished() && reply->error() == QNetworkReply::NoError) reply->abort();
     reply->deleteLater();
 }
 
