@@ -1,6 +1,7 @@
 #include "storage/Migrations.h"
 
 #include "storage/Database.h"
+#include "storage/SearchRanking.h"
 #include "storage/SearchTokenizer.h"
 #include "storage/SqliteError.h"
 #include "storage/Transaction.h"
@@ -88,6 +89,7 @@ Expected<void> backupDatabase(Database& db, const std::string& targetPath) {
 Expected<MigrationReport> prepareSchema(Database& db, std::span<const MigrationStep> steps) {
     // The search index's triggers call the tokenizer: without it no message could be written.
     if (auto registered = registerSearchTokenizer(db); !registered) return fail(registered.error());
+    if (auto registered = registerSearchRanking(db); !registered) return fail(registered.error());
     const int newest = steps.empty() ? 0 : steps.back().toVersion;
     auto found = checkSchema(db, newest);
     if (!found) return fail(found.error());
