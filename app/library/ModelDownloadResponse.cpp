@@ -126,6 +126,8 @@ bool ModelDownload::handleRangeNotSatisfiable() {
 
 void ModelDownload::onReadyRead() {
     if (!reply_) return;
+    // An error page is judged when it has finished: aborting it mid-way makes Qt report the error twice.
+    if (!headersHandled_ && httpStatus(reply_) >= 400) return;
     if (!headersHandled_ && !acceptHeaders()) return;
     const QByteArray data = reply_->readAll();
     if (data.isEmpty()) return;
@@ -142,7 +144,7 @@ void ModelDownload::onReplyFinished() {
     stallTimer_.stop();
     const QNetworkReply::NetworkError error = reply_->error();
     if (!headersHandled_ && httpStatus(reply_) != 0 && !acceptHeaders()) return;
-    if (reply_->bytesAvailable() > 0) onReadyRead();
+    if (reply_ && reply_->bytesAvailable() > 0) onReadyRead();
     if (!reply_) return;
     if (error != QNetworkReply::NoError) {
         fail(networkErrorMessage(error), progress_.receivedBytes > 0);
