@@ -9,8 +9,8 @@
 namespace lucent {
 namespace {
 
-// Ranking has to score every match before it can sort them; for a word in a third of a million
-// messages that takes seconds. So only the newest kRankedCandidates matches are ranked: exact
+// Ranking has to score every match before it can sort them; for a word in 910,000 of a million
+// messages that takes 2 s (measured with lucent_rank, lucent_bench_storage's data). So only the newest kRankedCandidates matches are ranked: exact
 // for rare words, "best among the recent ones" for very common words, and always fast.
 constexpr int kRankedCandidates = 1000;
 
