@@ -3,6 +3,7 @@
 
 #include "storage/Statement.h"
 
+#include <limits>
 #include <map>
 #include <string>
 
@@ -14,13 +15,18 @@ namespace {
 // for rare words, "best among the recent ones" for very common words, and always fast.
 constexpr int kRankedCandidates = 1000;
 
-// The oldest of the newest :candidates matches (NULL: no match), and the rowid range of the whole
-// history, which lucent_rank needs to estimate how common a word is (SearchRanking.h). FTS5 walks
-// its index newest-first for ORDER BY rowid DESC, so the first costs :candidates steps.
+// The rowid range of the whole history, which lucent_rank needs to estimate how common a word
+// is (SearchRanking.h). NULL when there are no messages.
+constexpr const char* kHistoryRange = R"sql(
+SELECT (SELECT min(id) FROM messages), (SELECT max(id) FROM messages)
+)sql";
+
+// How many of the newest :candidates matches older than :before there are, and the oldest of them.
+// FTS5 walks its index newest-first for ORDER BY rowid DESC, so this costs :candidates steps.
 constexpr const char* kCandidateWindow = R"sql(
-SELECT (SELECT min(rowid) FROM (SELECT rowid FROM message_search WHERE message_search MATCH :query
-                                ORDER BY rowid DESC LIMIT :candidates)),
-       (SELECT min(id) FROM messages), (SELECT max(id) FROM messages)
+SELECT count(*), min(rowid) FROM (
+    SELECT rowid FROM message_search WHERE message_search MATCH :query AND rowid < :before
+    ORDER BY rowid DESC LIMIT :candidates)
 )sql";
 
 // The candidates, best first. lucent_rank, not the table's bm25 rank: bm25 counts every match of
@@ -30,7 +36,7 @@ SELECT (SELECT min(rowid) FROM (SELECT rowid FROM message_search WHERE message_s
 // looks up only the ones it shows.
 constexpr const char* kRankCandidates = R"sql(
 SELECT rowid, lucent_rank(message_search, :first, :last, 1.0, 0.5) AS score FROM message_search
-WHERE message_search MATCH :query AND rowid >= :oldest ORDER BY score
+WHERE message_search MATCH :query AND rowid >= :oldest AND rowid < :before ORDER BY score
 )sql";
 
 // The conversation a hit is shown under; no row when that conversation is deleted.
@@ -105,6 +111,27 @@ void splitHighlights(const std::string& marked, SearchHit& hit) {
     }
 }
 
+/// Appends the ranked candidates, best first, until `limit` hits, skipping deleted conversations.
+Expected<void> appendShownHits(Statement& ranked, Statement& shown, int limit, std::vector<SearchHit>& hits) {
+    while (static_cast<int>(hits.size()) < limit) {
+        auto row = ranked.step();
+        if (!row) return fail(row.error());
+        if (!*row) break;
+        SearchHit hit;
+        hit.message = ranked.columnInt(0);
+        hit.rank = ranked.columnDouble(1);
+        shown.reset();
+        shown.bind(":message", hit.message);
+        auto conversation = shown.step();
+        if (!conversation) return fail(conversation.error());
+        if (!*conversation) continue; // in a deleted conversation
+        hit.conversation = shown.columnInt(0);
+        hit.conversationTitle = shown.columnText(1);
+        hits.push_back(std::move(hit));
+    }
+    return {};
+}
+
 /// Fills in snippet and highlights of every hit (hits may come in any rowid order).
 Expected<void> addSnippets(Database& db, const std::string& expression, std::vector<SearchHit>& hits) {
     if (hits.empty()) return {};
@@ -136,36 +163,38 @@ Expected<std::vector<SearchHit>> ChatStore::search(std::string_view query, int l
     std::vector<SearchHit> hits;
     if (expression.empty() || limit <= 0) return hits;
 
+    auto range = db_.prepare(kHistoryRange);
+    if (!range) return fail(range.error());
+    auto rangeRow = range->step();
+    if (!rangeRow) return fail(rangeRow.error());
+    if (!*rangeRow || range->columnIsNull(0)) return hits; // no messages at all
+    const std::int64_t first = range->columnInt(0);
+    const std::int64_t last = range->columnInt(1);
+
     auto window = db_.prepare(kCandidateWindow);
     if (!window) return fail(window.error());
-    window->bind(":query", expression).bind(":candidates", kRankedCandidates);
-    auto windowRow = window->step();
-    if (!windowRow) return fail(windowRow.error());
-    if (!*windowRow || window->columnIsNull(0)) return hits; // nothing matches
-    const std::int64_t oldest = window->columnInt(0);
-    const std::int64_t first = window->columnInt(1);
-    const std::int64_t last = window->columnInt(2);
-
     auto ranked = db_.prepare(kRankCandidates);
     if (!ranked) return fail(ranked.error());
-    ranked->bind(":query", expression).bind(":oldest", oldest).bind(":first", first).bind(":last", last);
     auto shown = db_.prepare(kShownConversation);
     if (!shown) return fail(shown.error());
+    // Usually one window. One full of a deleted conversation's messages (a long chat deleted but
+    // not purged yet) would hide every live match, so then the next older window is ranked too.
+    std::int64_t before = std::numeric_limits<std::int64_t>::max();
     while (static_cast<int>(hits.size()) < limit) {
-        auto row = ranked->step();
-        if (!row) return fail(row.error());
-        if (!*row) break;
-        SearchHit hit;
-        hit.message = ranked->columnInt(0);
-        hit.rank = ranked->columnDouble(1);
-        shown->reset();
-        shown->bind(":message", hit.message);
-        auto conversation = shown->step();
-        if (!conversation) return fail(conversation.error());
-        if (!*conversation) continue; // in a deleted conversation
-        hit.conversation = shown->columnInt(0);
-        hit.conversationTitle = shown->columnText(1);
-        hits.push_back(std::move(hit));
+        window->reset();
+        window->bind(":query", expression).bind(":before", before).bind(":candidates", kRankedCandidates);
+        auto windowRow = window->step();
+        if (!windowRow) return fail(windowRow.error());
+        const std::int64_t candidates = *windowRow ? window->columnInt(0) : 0;
+        if (candidates == 0) break;
+        const std::int64_t oldest = window->columnInt(1);
+
+        ranked->reset();
+        ranked->bind(":query", expression).bind(":oldest", oldest).bind(":before", before)
+            .bind(":first", first).bind(":last", last);
+        if (auto added = appendShownHits(*ranked, *shown, limit, hits); !added) return fail(added.error());
+        if (candidates < kRankedCandidates) break; // that was the oldest match
+        before = oldest;
     }
     if (auto added = addSnippets(db_, expression, hits); !added) return fail(added.error());
     return hits;

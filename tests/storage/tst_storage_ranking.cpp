@@ -183,6 +183,28 @@ private slots:
         }
     }
 
+    void deletedChatNeverHidesOlderLiveMatches() {
+        ChatStore store = freshStore();
+        std::vector<std::string> older;
+        for (int i = 0; i < 30; ++i) older.push_back("widespread topic " + std::to_string(i) + std::string(i % 4, '!'));
+        older[7] = "widespread widespread topic";
+        const auto live = addConversation(store, "older live", older);
+        // The newest 2,500 matches all belong to one deleted conversation: the first two windows
+        // of candidates are entirely deleted, and the live matches are still found behind them.
+        const auto gone = addConversation(store, "gone", std::vector<std::string>(2500, "widespread widespread widespread"));
+        must(store.deleteConversation(must(store.message(gone[0])).conversation));
+
+        const auto hits = must(store.search("widespread", 50));
+        QCOMPARE(hits.size(), live.size());
+        QCOMPARE(hits[0].message, live[7]);
+        for (std::size_t i = 0; i < hits.size(); ++i) {
+            QCOMPARE(hits[i].conversationTitle, std::string("older live"));
+            QVERIFY(!hits[i].highlights.empty());
+            if (i > 0) QVERIFY(hits[i - 1].rank <= hits[i].rank);
+        }
+        QCOMPARE(must(store.search("widespread", 5)).size(), std::size_t(5));
+    }
+
     void rankNeedsTheRowidRange() {
         ChatStore store = freshStore();
         addConversation(store, "one", {"lonely word"});
