@@ -4,16 +4,17 @@
 // full-text searches of rare, common and CJK terms (with the share of messages each matches,
 // counted untimed). Exit code 1 when a query finds nothing.
 //
-// Figures (10,000 conversations, 1,000,000 messages, 444 MiB; the shared 2-core machine, load
-// ~0.8; median of 5 runs of `--reuse --runs 15`, each itself a median of 15), before → after
-// ChatStore::search ranked with lucent_rank instead of bm25() (storage/SearchRanking.h):
-//   listRecent(100)                          0.18 →  0.18 ms
-//   search "quantum"       (0.13% of msgs)  10.3  →  6.5  ms
-//   search "llama"         (1.25%)          23.5  →  5.3  ms
-//   search "quantum llama" (5 messages)      4.5  →  3.2  ms
-//   search "東京"          (2.46%)          27.5  →  6.0  ms
-//   search "ee"            (91%)            82.8  →  4.2  ms
-//   search "ee ctlnwzqt"   (70%)           ~165   →  4.5  ms (before: the old code, timed apart)
+// Figures (10,000 conversations, 1,000,000 messages, 444 MiB; the shared 2-core machine; median
+// of 5 runs of `--reuse --runs 15`, each itself a median of 15), before → after ChatStore::search
+// ranked with lucent_rank instead of bm25() (storage/SearchRanking.h):
+//                                           load ~0.8          load ~7
+//   listRecent(100)                      0.18 →  0.18 ms    0.11 →  0.12 ms
+//   search "quantum"       (0.13% of msgs) 10.3 →  6.5      10.4  →  8.6
+//   search "llama"         (1.25%)         23.5 →  5.3      24.3  →  7.1
+//   search "quantum llama" (5 messages)     4.5 →  3.2       3.1  →  2.0
+//   search "東京"          (2.46%)         27.5 →  6.0      27.9  →  7.6
+//   search "ee"            (91%)           82.8 →  4.2      95.3  →  4.4
+//   search "ee ctlnwzqt"   (70%)          ~165  →  4.5     ~169  →  7.9  (before: old code timed apart)
 // Where the time went: bm25() counts every match of every query word before scoring the first
 // row (90 ms for "ee"'s 910,000 matches, whatever the candidate window), and each snippet was a
 // separate FTS5 lookup by rowid (0.1-0.5 ms each, 50 per search).
