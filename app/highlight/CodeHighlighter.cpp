@@ -1,131 +1,156 @@
 #include "app/highlight/CodeHighlighter.h"
 
+#include "app/highlight/FenceLanguage.h"
+#include "app/highlight/HighlightHtml.h"
+
 #include <QLoggingCategory>
 #include <QMetaObject>
 #include <QProcess>
-#include <QRegularExpression>
+#include <QTimer>
 
 Q_LOGGING_CATEGORY(lcHighlight, "lucent.highlight")
 
 namespace lucent::app {
 namespace {
 
-constexpr int kCacheEntries = 256;
+// About 1,000 typical code blocks (cost is characters).
+constexpr int kCacheCharacters = 2'000'000;
 
-// Fence words people write → KDE definition names (matched case-insensitively after this map).
-const QHash<QString, QString>& aliases() {
-    static const QHash<QString, QString> map = {
-        {"py", "Python"},        {"python3", "Python"},   {"js", "JavaScript"},  {"jsx", "JavaScript"},
-        {"mjs", "JavaScript"},   {"ts", "TypeScript"},    {"tsx", "TypeScript"}, {"sh", "Bash"},
-        {"shell", "Bash"},       {"console", "Bash"},     {"cpp", "C++"},        {"cxx", "C++"},
-        {"cc", "C++"},           {"hpp", "C++"},          {"h", "C"},            {"rs", "Rust"},
-        {"golang", "Go"},        {"yml", "YAML"},         {"md", "Markdown"},    {"cs", "C#"},
-        {"csharp", "C#"},        {"kt", "Kotlin"},        {"rb", "Ruby"},        {"ps1", "PowerShell"},
-        {"pwsh", "PowerShell"},  {"docker", "Dockerfile"}, {"jsonc", "JSON"},    {"json5", "JSON"},
-        {"tex", "LaTeX"},        {"latex", "LaTeX"},      {"patch", "Diff"},     {"ini", "INI Files"},
-        {"make", "Makefile"},    {"objc", "Objective-C"}, {"r", "R Script"},     {"glsl", "GLSL"},
-        {"htm", "HTML"},         {"svg", "XML"},          {"pl", "Perl"},        {"hs", "Haskell"},
-    };
-    return map;
-}
-
-// The <pre>…</pre> of the tool's page, with the page's text colour so unstyled code is readable.
-QString extractPre(const QString& page) {
-    static const QRegularExpression bodyColour(QStringLiteral("<body style=\"[^\"]*color:(#[0-9a-fA-F]{6})"));
-    const qsizetype start = page.indexOf(QStringLiteral("<pre>"));
-    const qsizetype end = page.lastIndexOf(QStringLiteral("</pre>"));
-    if (start < 0 || end < start) return {};
-    QString inner = page.mid(start + 5, end - start - 5);
-    if (inner.startsWith('\n')) inner.remove(0, 1);
-    if (inner.endsWith('\n')) inner.chop(1);
-    const auto match = bodyColour.match(page);
-    const QString colour = match.hasMatch() ? QStringLiteral(" style=\"color:%1\"").arg(match.captured(1)) : QString();
-    return QStringLiteral("<pre%1>%2</pre>").arg(colour, inner);
-}
+QString themeName(bool dark) { return dark ? QStringLiteral("Breeze Dark") : QStringLiteral("Breeze Light"); }
 
 } // namespace
 
-CodeHighlighter::CodeHighlighter(QString tool, QObject* parent) : QObject(parent), tool_(std::move(tool)), cache_(kCacheEntries) {}
+CodeHighlighter::CodeHighlighter(QString tool, QObject* parent)
+    : QObject(parent), tool_(std::move(tool)), cache_(kCacheCharacters) {}
+
+CodeHighlighter::~CodeHighlighter() {
+    // Renderers still running belong to this object; stop them without waiting for their pages.
+    for (QProcess* process : findChildren<QProcess*>()) {
+        process->disconnect(this);
+        process->kill();
+        process->waitForFinished(100);
+    }
+}
 
 CodeHighlighter& CodeHighlighter::instance() {
     static CodeHighlighter shared;
     return shared;
 }
 
-QString CodeHighlighter::plainHtml(const QString& code) { return QStringLiteral("<pre>%1</pre>").arg(code.toHtmlEscaped()); }
-
-const QStringList& CodeHighlighter::definitions() {
-    if (definitionsRead_) return definitions_;
-    definitionsRead_ = true;
-    QProcess list;
-    list.start(tool_, {QStringLiteral("--list")});
-    if (list.waitForFinished(5000) && list.exitStatus() == QProcess::NormalExit && list.exitCode() == 0)
-        definitions_ = QString::fromUtf8(list.readAllStandardOutput()).split('\n', Qt::SkipEmptyParts);
-    else if (!warned_) {
-        warned_ = true;
-        qCWarning(lcHighlight) << "code is shown without colours:" << tool_ << "did not run (install libkf5syntaxhighlighting-tools)";
-    }
-    return definitions_;
-}
-
-QString CodeHighlighter::definitionFor(const QString& language) {
-    const QString word = language.trimmed().toLower();
-    if (word.isEmpty()) return {};
-    const QString wanted = aliases().value(word, word);
-    for (const QString& name : definitions())
-        if (name.compare(wanted, Qt::CaseInsensitive) == 0) return name;
-    return {};
-}
+QString CodeHighlighter::definitionFor(const QString& language) const { return definitionForFence(language, definitions_); }
 
 quint64 CodeHighlighter::request(const QString& code, const QString& language, bool dark) {
-    const quint64 id = nextId_++;
-    const QString definition = definitionFor(language);
-    const QString key = definition + (dark ? "|d|" : "|l|") + code;
-    if (const QString* cached = cache_.object(key)) {
-        const QString html = *cached;
-        QMetaObject::invokeMethod(this, [this, id, html] { emit highlighted(id, html); }, Qt::QueuedConnection);
-        return id;
+    const Job job{nextId_++, code, language, dark};
+    if (definitionsState_ == DefinitionsState::Loaded) {
+        // Answered on the next turn even when the answer is known now: callers connect after request().
+        QMetaObject::invokeMethod(this, [this, job] { resolve(job); }, Qt::QueuedConnection);
+    } else {
+        waitingForDefinitions_.append(job);
+        loadDefinitions();
     }
-    if (definition.isEmpty()) {
-        const QString html = plainHtml(code);
-        QMetaObject::invokeMethod(this, [this, id, html] { emit highlighted(id, html); }, Qt::QueuedConnection);
-        return id;
-    }
-    runProcess(id, key, code, definition, dark);
-    return id;
+    return job.id;
 }
 
-void CodeHighlighter::runProcess(quint64 id, const QString& key, const QString& code, const QString& definition, bool dark) {
+void CodeHighlighter::loadDefinitions() {
+    if (definitionsState_ != DefinitionsState::NotAsked) return;
+    definitionsState_ = DefinitionsState::Loading;
+    auto* list = new QProcess(this);
+    auto done = [this, list](const QStringList& definitions) {
+        list->deleteLater();
+        if (definitionsState_ == DefinitionsState::Loaded) return; // errorOccurred and finished both came
+        definitions_ = definitions;
+        definitionsState_ = DefinitionsState::Loaded;
+        emit definitionsReady();
+        for (const Job& job : std::exchange(waitingForDefinitions_, {})) resolve(job);
+    };
+    connect(list, &QProcess::finished, this, [this, list, done](int exitCode, QProcess::ExitStatus status) {
+        if (status != QProcess::NormalExit || exitCode != 0) {
+            warnOnce(tool_ + QStringLiteral(" --list failed"));
+            done({});
+            return;
+        }
+        done(QString::fromUtf8(list->readAllStandardOutput()).split('\n', Qt::SkipEmptyParts));
+    });
+    connect(list, &QProcess::errorOccurred, this, [this, done](QProcess::ProcessError error) {
+        if (error != QProcess::FailedToStart) return; // the others end in finished()
+        warnOnce(tool_ + QStringLiteral(" could not start (install libkf5syntaxhighlighting-tools)"));
+        done({});
+    });
+    QTimer::singleShot(kTimeoutMs, list, [list] { list->kill(); });
+    list->start(tool_, {QStringLiteral("--list")});
+}
+
+void CodeHighlighter::resolve(const Job& job) {
+    const QString definition = definitionFor(job.language);
+    if (definition.isEmpty() || job.code.isEmpty()) {
+        emit highlighted(job.id, plainCodeHtml(job.code));
+        return;
+    }
+    const QString key = definition + '|' + themeName(job.dark) + '|' + job.code;
+    if (const QString* cached = cache_.object(key)) {
+        emit highlighted(job.id, *cached);
+        return;
+    }
+    // The same block asked again while its renderer runs (a second view, a theme flip back): one process.
+    auto waiting = requestsByKey_.find(key);
+    if (waiting != requestsByKey_.end()) {
+        waiting->append(job.id);
+        return;
+    }
+    requestsByKey_.insert(key, {job.id});
+    jobByKey_.insert(key, Job{job.id, job.code, definition, job.dark});
+    queued_.append(key);
+    startJobs();
+}
+
+void CodeHighlighter::startJobs() {
+    while (running_ < kMaxProcesses && !queued_.isEmpty()) startJob(queued_.takeFirst());
+}
+
+void CodeHighlighter::startJob(const QString& key) {
+    const Job job = jobByKey_.value(key);
     auto* process = new QProcess(this);
     ++processesStarted_;
-    connect(process, &QProcess::finished, this, [this, process, id, key, code](int exitCode, QProcess::ExitStatus status) {
+    mostConcurrent_ = std::max(mostConcurrent_, ++running_);
+    connect(process, &QProcess::finished, this, [this, process, key, code = job.code](int exitCode, QProcess::ExitStatus status) {
         QString html;
-        if (status == QProcess::NormalExit && exitCode == 0) html = extractPre(QString::fromUtf8(process->readAllStandardOutput()));
+        if (status == QProcess::NormalExit && exitCode == 0) html = preFromKatePage(QString::fromUtf8(process->readAllStandardOutput()), code);
         if (html.isEmpty()) {
-            if (!warned_) {
-                warned_ = true;
-                qCWarning(lcHighlight) << "highlighting failed:" << process->readAllStandardError().left(200);
-            }
-            html = plainHtml(code);
+            warnOnce(QStringLiteral("highlighting failed: ") + QString::fromUtf8(process->readAllStandardError().left(200)).trimmed());
+            html = plainCodeHtml(code);
         } else {
-            cache_.insert(key, new QString(html));
+            cache_.insert(key, new QString(html), int(std::min<qsizetype>(html.size(), kCacheCharacters)));
         }
-        process->deleteLater();
-        emit highlighted(id, html);
+        finishJob(process, key, html);
     });
-    connect(process, &QProcess::errorOccurred, this, [this, process, id, code](QProcess::ProcessError error) {
-        if (error != QProcess::FailedToStart) return; // other errors end in finished()
-        if (!warned_) {
-            warned_ = true;
-            qCWarning(lcHighlight) << "code is shown without colours:" << tool_ << "could not start";
-        }
-        process->deleteLater();
-        emit highlighted(id, plainHtml(code));
+    connect(process, &QProcess::errorOccurred, this, [this, process, key, code = job.code](QProcess::ProcessError error) {
+        if (error != QProcess::FailedToStart) return; // the others end in finished()
+        warnOnce(tool_ + QStringLiteral(" could not start"));
+        finishJob(process, key, plainCodeHtml(code));
     });
-    process->start(tool_, {QStringLiteral("--stdin"), QStringLiteral("-f"), QStringLiteral("html"), QStringLiteral("-s"), definition,
-                           QStringLiteral("-t"), dark ? QStringLiteral("Breeze Dark") : QStringLiteral("Breeze Light")});
-    process->write(code.toUtf8());
+    // A renderer that hangs is killed; finished() then answers with plain text.
+    QTimer::singleShot(kTimeoutMs, process, [process] { process->kill(); });
+    // The language here is already KDE's definition name (resolve() looked it up).
+    process->start(tool_, {QStringLiteral("--stdin"), QStringLiteral("-f"), QStringLiteral("html"), QStringLiteral("-s"),
+                           job.language, QStringLiteral("-t"), themeName(job.dark)});
+    process->write(job.code.toUtf8());
     process->closeWriteChannel();
+}
+
+void CodeHighlighter::finishJob(QProcess* process, const QString& key, const QString& html) {
+    process->disconnect(this);
+    process->deleteLater();
+    --running_;
+    jobByKey_.remove(key);
+    const QList<quint64> ids = requestsByKey_.take(key);
+    startJobs();
+    for (quint64 id : ids) emit highlighted(id, html);
+}
+
+void CodeHighlighter::warnOnce(const QString& why) {
+    if (warned_) return;
+    warned_ = true;
+    qCWarning(lcHighlight).noquote() << "code is shown without colours:" << why;
 }
 
 } // namespace lucent::app

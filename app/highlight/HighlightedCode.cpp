@@ -1,56 +1,78 @@
 #include "app/highlight/HighlightedCode.h"
 
 #include "app/highlight/CodeHighlighter.h"
+#include "app/highlight/HighlightHtml.h"
 
 namespace lucent::app {
-namespace {
-constexpr int kDebounceMs = 150;
-}
 
 HighlightedCode::HighlightedCode(QObject* parent) : QObject(parent) {
-    debounce_.setSingleShot(true);
-    debounce_.setInterval(kDebounceMs);
-    connect(&debounce_, &QTimer::timeout, this, &HighlightedCode::start);
-    connect(&CodeHighlighter::instance(), &CodeHighlighter::highlighted, this, [this](quint64 id, const QString& html) {
-        if (id != pending_) return;
-        pending_ = 0;
-        html_ = html;
-        current_ = true;
-        emit htmlChanged();
-    });
+    throttle_.setSingleShot(true);
+    connect(&throttle_, &QTimer::timeout, this, &HighlightedCode::sendRequest);
+    connect(&CodeHighlighter::instance(), &CodeHighlighter::highlighted, this, &HighlightedCode::receive);
+    html_ = plainCodeHtml({});
 }
 
 void HighlightedCode::setCode(const QString& code) {
     if (code == code_) return;
     code_ = code;
     emit codeChanged();
-    schedule();
+    changed();
 }
 
 void HighlightedCode::setLanguage(const QString& language) {
     if (language == language_) return;
     language_ = language;
     emit languageChanged();
-    schedule();
+    changed();
 }
 
 void HighlightedCode::setDark(bool dark) {
     if (dark == dark_) return;
     dark_ = dark;
     emit darkChanged();
+    changed();
+}
+
+void HighlightedCode::changed() {
+    refreshHtml();
     schedule();
 }
 
-void HighlightedCode::schedule() {
-    // Plain text at once (never an empty block); colours once the code has stopped changing for a
-    // moment, so a block that is still streaming does not flicker between plain and coloured.
-    html_ = CodeHighlighter::plainHtml(code_);
-    current_ = false;
-    pending_ = 0;
+void HighlightedCode::refreshHtml() {
+    // The last answer still applies when only text was appended since (an answer streaming).
+    const bool sameStyle = !answeredHtml_.isEmpty() && answered_.language == language_ && answered_.dark == dark_;
+    QString html;
+    if (sameStyle && code_.startsWith(answered_.code))
+        html = appendPlainText(answeredHtml_, code_.mid(answered_.code.size()));
+    else
+        html = plainCodeHtml(code_);
+    const bool highlighted = sameStyle && code_ == answered_.code;
+    if (html == html_ && highlighted == highlighted_) return;
+    html_ = html;
+    highlighted_ = highlighted;
     emit htmlChanged();
-    debounce_.start(kDebounceMs);
 }
 
-void HighlightedCode::start() { pending_ = CodeHighlighter::instance().request(code_, language_, dark_); }
+void HighlightedCode::schedule() {
+    // One request in flight at a time: its answer schedules the next one if the code moved on.
+    if (highlighted_ || pending_ != 0 || throttle_.isActive()) return;
+    const bool first = !sinceRequest_.isValid();
+    throttle_.start(first ? 0 : int(std::max<qint64>(0, kThrottleMs - sinceRequest_.elapsed())));
+}
+
+void HighlightedCode::sendRequest() {
+    requested_ = Source{code_, language_, dark_};
+    sinceRequest_.start();
+    pending_ = CodeHighlighter::instance().request(code_, language_, dark_);
+}
+
+void HighlightedCode::receive(quint64 id, const QString& html) {
+    if (id != pending_) return;
+    pending_ = 0;
+    answered_ = requested_;
+    answeredHtml_ = html;
+    refreshHtml();
+    schedule();
+}
 
 } // namespace lucent::app
