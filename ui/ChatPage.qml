@@ -10,6 +10,7 @@ Item {
     required property ChatController chat
     required property ModelController models
     signal settingsRequested()
+    signal libraryRequested()
 
     function focusComposer() { composer.focusInput() }
 
@@ -27,7 +28,7 @@ Item {
         ModelBar {
             Layout.fillWidth: true
             models: page.models
-            onOpenRequested: openModel.open()
+            onOpenRequested: page.libraryRequested()
             onSettingsRequested: page.settingsRequested()
         }
 
@@ -101,8 +102,8 @@ Item {
                 Button {
                     Layout.alignment: Qt.AlignHCenter
                     visible: !page.models.loaded && !page.models.loading
-                    text: qsTr("Open model…")
-                    onClicked: openModel.open()
+                    text: qsTr("Choose a model…")
+                    onClicked: page.libraryRequested()
                 }
             }
         }

@@ -8,10 +8,14 @@ ApplicationWindow {
     id: window
     required property ChatController chat
     required property ModelController models
+    required property LibraryController library
     property string themeMode: "system" // system, light or dark
 
     SystemPalette { id: systemPalette }
-    Component.onCompleted: Theme.dark = themeMode === "dark" || (themeMode === "system" && systemPalette.window.hslLightness < 0.5)
+    Component.onCompleted: {
+        Theme.dark = themeMode === "dark" || (themeMode === "system" && systemPalette.window.hslLightness < 0.5)
+        library.refresh()
+    }
 
     width: 1200
     height: 800
@@ -59,6 +63,20 @@ ApplicationWindow {
             Layout.fillWidth: true
             Layout.fillHeight: true
             onSettingsRequested: settings.open()
+            onLibraryRequested: libraryPage.open()
+        }
+    }
+
+    LibraryPage {
+        id: libraryPage
+        library: window.library
+        models: window.models
+    }
+    // A fresh install: no model anywhere → the library opens with its recommendation.
+    Connections {
+        target: window.library
+        function onScanFinished() {
+            if (!window.library.hasLocalModels && !window.models.loaded && !window.models.loading) libraryPage.open()
         }
     }
 

@@ -54,9 +54,9 @@ ToolBar {
             }
         }
         Button {
-            text: qsTr("Open model…")
+            text: qsTr("Models…")
             enabled: !bar.models.loading
-            Accessible.name: qsTr("Open model")
+            Accessible.name: qsTr("Choose a model")
             onClicked: bar.openRequested()
         }
         ToolButton {

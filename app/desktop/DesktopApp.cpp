@@ -24,6 +24,10 @@ Expected<std::unique_ptr<DesktopApp>> DesktopApp::start(DesktopOptions options) 
     app->settingsPath_ = QDir(dataDir).filePath("lucent.ini");
     app->models_ = std::make_unique<ModelController>(std::move(options.backend));
     app->chat_ = std::make_unique<ChatController>(std::move(*store), *app->models_);
+    const QString modelsFolder = QDir(dataDir).filePath("models");
+    app->library_ = std::make_unique<LibraryController>(
+        options.discoveryRoots ? *options.discoveryRoots : library::DiscoveryRoots::standard(QDir::homePath(), modelsFolder),
+        *app->models_);
 
     QSettings settings(app->settingsPath_, QSettings::IniFormat);
     app->models_->setContextLength(settings.value("model/context", 4096).toInt());
@@ -37,6 +41,7 @@ Expected<std::unique_ptr<DesktopApp>> DesktopApp::start(DesktopOptions options) 
 
     app->engine_.setInitialProperties({{"chat", QVariant::fromValue(app->chat_.get())},
                                        {"models", QVariant::fromValue(app->models_.get())},
+                                       {"library", QVariant::fromValue(app->library_.get())},
                                        {"themeMode", options.theme}});
     app->engine_.load(QUrl("qrc:/qt/qml/Lucent/Main.qml"));
     if (app->engine_.rootObjects().isEmpty()) return fail("the user interface failed to load (see the messages above).");
@@ -49,6 +54,7 @@ Expected<std::unique_ptr<DesktopApp>> DesktopApp::start(DesktopOptions options) 
 DesktopApp::~DesktopApp() {
     // QML first (it references the controllers), then the chat (finishing a streaming reply), then the worker.
     for (QObject* root : engine_.rootObjects()) delete root;
+    library_.reset();
     chat_.reset();
     models_.reset();
 }

@@ -4,12 +4,14 @@
 /// window. main() and the end-to-end tests start it the same way.
 
 #include "app/chat/ChatController.h"
+#include "app/chat/LibraryController.h"
 #include "app/chat/ModelController.h"
 
 #include <QQmlApplicationEngine>
 #include <QString>
 
 #include <memory>
+#include <optional>
 
 class QQuickWindow;
 
@@ -21,6 +23,8 @@ struct DesktopOptions {
     QString modelPath;        ///< load this model; empty: the one used last time, if it still exists
     QString theme = "system"; ///< system, light or dark
     std::unique_ptr<ChatBackend> backend; ///< null: the engine (tests may script one)
+    /// Where to look for models other apps keep; empty: the usual places under the home folder.
+    std::optional<library::DiscoveryRoots> discoveryRoots;
 };
 
 /// @brief The running app.
@@ -33,6 +37,7 @@ public:
 
     ChatController& chat() { return *chat_; }
     ModelController& models() { return *models_; }
+    LibraryController& library() { return *library_; }
     QQuickWindow* window() const;
     QQmlApplicationEngine& engine() { return engine_; }
 
@@ -42,6 +47,7 @@ private:
     QString settingsPath_;
     std::unique_ptr<ModelController> models_;
     std::unique_ptr<ChatController> chat_;
+    std::unique_ptr<LibraryController> library_;
     QQmlApplicationEngine engine_;
 };
 

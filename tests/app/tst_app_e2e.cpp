@@ -31,7 +31,20 @@ QQuickItem* findItem(QQuickItem* item, const QString& objectName) {
     return nullptr;
 }
 
-QQuickItem* findItem(QQuickWindow* window, const char* objectName) { return findItem(window->contentItem(), QString(objectName)); }
+QQuickItem* findItem(QQuickWindow* window, const char* objectName) {
+    if (QQuickItem* found = findItem(window->contentItem(), QString(objectName))) return found;
+    // Popups (the library) live in the overlay layer.
+    for (QObject* child : window->findChildren<QObject*>())
+        if (auto* item = qobject_cast<QQuickItem*>(child); item && item->objectName() == objectName) return item;
+    return nullptr;
+}
+
+// Models are looked for only here (never in the machine's real LM Studio/Ollama folders).
+library::DiscoveryRoots fixtureRoots(const QString& dir) {
+    library::DiscoveryRoots roots;
+    roots.lucentModels = dir + "/models";
+    return roots;
+}
 
 void typeAndSend(QQuickWindow* window, const QString& text) {
     QQuickItem* input = findItem(window, "composerInput");
@@ -96,6 +109,7 @@ private slots:
             DesktopOptions options;
             options.dataDir = data;
             options.modelPath = modelPath_;
+            options.discoveryRoots = fixtureRoots(data);
             auto started = DesktopApp::start(std::move(options));
             QVERIFY2(started.ok(), started.ok() ? "" : started.error().message.c_str());
             DesktopApp& app = **started;
@@ -135,6 +149,7 @@ private slots:
         // Restart: the chat is where it was.
         DesktopOptions options;
         options.dataDir = data;
+        options.discoveryRoots = fixtureRoots(data);
         auto again = DesktopApp::start(std::move(options));
         QVERIFY(again.ok());
         DesktopApp& app = **again;
@@ -144,6 +159,23 @@ private slots:
         QCOMPARE(app.chat().messages()->rowCount(), 4);
         QCOMPARE(role(app.chat(), 2, "content").toString(), QString("Tell me more."));
         QCOMPARE(role(app.chat(), 3, "siblingCount").toInt(), 2);
+    }
+
+    // A fresh install with no model anywhere opens the library with its recommendation.
+    void firstRunOpensTheLibrary() {
+        DesktopOptions options;
+        options.dataDir = dir_.filePath("first-run");
+        options.discoveryRoots = fixtureRoots(options.dataDir);
+        auto started = DesktopApp::start(std::move(options));
+        QVERIFY(started.ok());
+        DesktopApp& app = **started;
+        QQuickWindow* window = app.window();
+        QQuickItem* list = nullptr;
+        QTRY_VERIFY_WITH_TIMEOUT((list = findItem(window, "libraryList")) != nullptr && list->isVisible(), 10000);
+        QVERIFY(!app.library().recommendedId().isEmpty());
+        QVERIFY(app.library().models()->rowCount() >= 7);
+        QTest::qWait(300);
+        saveScreenshot(window, "library-first-run.png");
     }
 
     void screenshotsOfAReasoningConversation_data() {
@@ -166,6 +198,7 @@ private slots:
         options.modelPath = dir_.filePath("scripted.gguf");
         QFile(options.modelPath).open(QIODevice::WriteOnly);
         options.theme = theme;
+        options.discoveryRoots = fixtureRoots(options.dataDir);
         options.backend = std::make_unique<testing::ScriptedBackend>(script);
         auto started = DesktopApp::start(std::move(options));
         QVERIFY(started.ok());
