@@ -1,8 +1,10 @@
 #version 450
-// Flash-decoding, first pass: query head h (gl_WorkGroupID.x) against the positions of split s
-// (gl_WorkGroupID.y) of the fp16 KV cache, with an online softmax over tiles of WG positions.
-// Writes the split's running max m, sum l and unnormalized output o to `partials`
-// ([head][split][2 + headDim]); attention_reduce.comp merges the splits.
+// Flash-decoding, first pass: query head h (gl_WorkGroupID.x) of query token t (gl_WorkGroupID.z)
+// against the positions of split s (gl_WorkGroupID.y) of the fp16 KV cache, with an online
+// softmax over tiles of WG positions. Token t of a batch sees positions [0, kvLen + t) — the
+// causal mask of a prompt batch whose keys are all in the cache already. Writes the split's
+// running max m, sum l and unnormalized output o to `partials` ([token][head][split][2 + headDim]);
+// attention_reduce.comp merges the splits.
 #extension GL_GOOGLE_include_directive : require
 #include "common.glsl"
 
@@ -14,7 +16,7 @@ layout(push_constant) uniform Params {
     uint nHead;
     uint nHeadKv;
     uint headDim;   // ≤ MAX_HEAD_DIM, even
-    uint kvLen;     // positions to attend to
+    uint kvLen;     // positions token 0 attends to (token t: kvLen + t)
     uint splitSize; // positions per split
     float scale;    // 1 / sqrt(headDim)
 } p;
@@ -33,12 +35,13 @@ float cacheHalf(uint index, bool value) {
 }
 
 void main() {
-    const uint h = gl_WorkGroupID.x, split = gl_WorkGroupID.y, tid = gl_LocalInvocationID.x;
+    const uint h = gl_WorkGroupID.x, split = gl_WorkGroupID.y, token = gl_WorkGroupID.z, tid = gl_LocalInvocationID.x;
     const uint kvDim = p.nHeadKv * p.headDim;
     const uint kvHead = h / (p.nHead / p.nHeadKv);
     const uint begin = split * p.splitSize;
-    const uint end = min(begin + p.splitSize, p.kvLen);
-    for (uint d = tid; d < p.headDim; d += WG) queryHead[d] = q[h * p.headDim + d];
+    const uint end = min(begin + p.splitSize, p.kvLen + token);
+    const uint head = token * p.nHead + h;
+    for (uint d = tid; d < p.headDim; d += WG) queryHead[d] = q[head * p.headDim + d];
     barrier();
 
     float m = NO_SCORE, l = 0.0;
@@ -75,7 +78,7 @@ void main() {
         barrier(); // weights[] is rewritten by the next tile
     }
 
-    const uint outBase = (h * gl_NumWorkGroups.y + split) * (2u + p.headDim);
+    const uint outBase = (head * gl_NumWorkGroups.y + split) * (2u + p.headDim);
     if (tid == 0u) {
         partials[outBase] = m;
         partials[outBase + 1u] = l;

@@ -1,5 +1,6 @@
 #version 450
-// Flash-decoding, second pass: merges the splits of each query head (gl_WorkGroupID.x):
+// Flash-decoding, second pass: merges the splits of each query head (gl_WorkGroupID.x) of each
+// query token (gl_WorkGroupID.y):
 // M = max m_s, L = Σ l_s·e^(m_s − M), out = Σ o_s·e^(m_s − M) / L.
 #extension GL_GOOGLE_include_directive : require
 #include "common.glsl"
@@ -12,7 +13,7 @@ layout(push_constant) uniform Params {
 } p;
 
 void main() {
-    const uint h = gl_WorkGroupID.x;
+    const uint h = gl_WorkGroupID.y * gl_NumWorkGroups.x + gl_WorkGroupID.x; // token-major, as in q
     const uint stride = 2u + p.headDim;
     const uint base = h * p.nSplits * stride;
     float bestMax = -3.4e38;

@@ -1,4 +1,4 @@
-// lucent-cli bench MODEL [-p 512] [-n 128] [-r 3] [--backend cpu] --json: prompt processing and
+// lucent-cli bench MODEL [-p 512] [-n 128] [-r 3] [--backend cpu|vulkan|auto] [--device I] --json: prompt processing and
 // generation speed, measured the way llama-bench does (pp: one batch of p tokens from an empty
 // context; tg: n tokens one at a time from an empty context), medians over r runs.
 #include "app/cli/CommandTable.h"
@@ -37,8 +37,9 @@ int runBench(CliIo& io) {
     const auto genTokens = integerOption(io, parser, "n", 0, 1 << 20);
     const auto reps = integerOption(io, parser, "r", 1, 1000);
     if (!promptTokens || !genTokens || !reps) return 1;
-    auto model = loadEngineModel(io, parser, parser.positionalArguments().at(0), uint32_t(std::max({*promptTokens, *genTokens, 1})));
-    if (!model) return 1;
+    auto opened = loadEngineModel(io, parser, parser.positionalArguments().at(0), uint32_t(std::max({*promptTokens, *genTokens, 1})));
+    if (!opened) return 1;
+    Backend* model = opened->backend.get();
 
     // Token ids spread over the vocabulary; their values do not change the amount of work.
     const uint32_t vocab = model->config().nVocab;
@@ -63,14 +64,15 @@ int runBench(CliIo& io) {
             if (rep > 0) tg.push_back(*genTokens / secondsSince(start));
         }
     }
-    const QString device = QStringLiteral("CPU, %1 threads").arg(model->threads());
+    const QString backend = opened->vulkan ? "vulkan" : "cpu";
+    const QString device = QString::fromStdString(opened->device);
     if (wantsJson(parser)) {
-        QJsonObject result{{"backend", "cpu"}, {"device", device}};
+        QJsonObject result{{"backend", backend}, {"device", device}};
         if (!pp.empty()) result["pp"] = QJsonObject{{"tokens", *promptTokens}, {"tps", median(pp)}};
         if (!tg.empty()) result["tg"] = QJsonObject{{"tokens", *genTokens}, {"tps", median(tg)}};
         return printJson(io, result);
     }
-    io.out << "backend cpu (" << device << ")\n";
+    io.out << "backend " << backend << " (" << device << ")\n";
     if (!pp.empty()) io.out << "pp" << *promptTokens << ": " << QString::number(median(pp), 'f', 1) << " tokens/s\n";
     if (!tg.empty()) io.out << "tg" << *genTokens << ": " << QString::number(median(tg), 'f', 2) << " tokens/s\n";
     io.out.flush();

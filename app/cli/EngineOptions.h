@@ -1,21 +1,31 @@
 #pragma once
 /// @file
-/// @brief Options the engine subcommands (logits, bench) share: --backend, --threads, --ctx.
+/// @brief Options the engine subcommands (logits, bench, generate) share: --backend, --device,
+/// --threads, --ctx.
 
 #include "app/cli/CliIo.h"
-#include "inference/cpu/CpuModel.h"
+#include "inference/engine/LoadedModel.h"
 
 #include <memory>
 #include <optional>
 
 namespace lucent::cli {
 
-/// @brief Adds --backend, --threads and --ctx to `parser`.
+/// @brief Adds --backend, --device, --threads and --ctx to `parser`.
 void addEngineOptions(QCommandLineParser& parser, const QString& defaultContext);
 
-/// @brief Loads MODEL on the backend the options name. Prints the error and returns null on
-/// failure (unknown backend, bad number, unreadable or unsupported model).
-std::unique_ptr<CpuModel> loadEngineModel(CliIo& io, const QCommandLineParser& parser, const QString& path, uint32_t minContext);
+/// @brief Adds --backend, --device and --threads (commands with their own --ctx).
+void addBackendOptions(QCommandLineParser& parser);
+
+/// @brief --backend, --device and --threads as LoadOptions (contextLength left at its default).
+/// Prints the error and returns nothing for an unknown backend, a bad number, or --device
+/// without a Vulkan backend.
+std::optional<LoadOptions> readBackendOptions(CliIo& io, const QCommandLineParser& parser);
+
+/// @brief Loads MODEL on the backend the options name, with a context of at least `minContext`.
+/// Prints the error and returns nothing on failure (bad option, no Vulkan device, bad device
+/// index, not enough device memory, unreadable or unsupported model).
+std::optional<OpenedBackend> loadEngineModel(CliIo& io, const QCommandLineParser& parser, const QString& path, uint32_t minContext);
 
 /// @brief Parses option `name` as an integer in [min, max]; prints an error and returns nothing
 /// otherwise.

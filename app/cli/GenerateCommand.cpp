@@ -1,6 +1,6 @@
 // lucent-cli generate MODEL (--prompt T | --prompt-file F | --tokens ids) [--chat] [--system S] [-n N]
 // [--greedy | --temp T --top-k K --top-p P --min-p M --repeat-penalty R] [--seed S] [--ctx N]
-// [--backend cpu|vulkan] [--device I] [--json]: one reply, streamed or as a JSON object.
+// [--backend cpu|vulkan|auto] [--device I] [--json]: one reply, streamed or as a JSON object.
 #include "app/cli/CommandTable.h"
 #include "app/cli/EngineOptions.h"
 #include "app/cli/GenerationOutput.h"
@@ -33,9 +33,7 @@ void addGenerateOptions(QCommandLineParser& parser) {
     parser.addOption({"ctx", QStringLiteral("Context length in tokens (default %1, or the model's training context if smaller).")
                                  .arg(kDefaultContext),
                       "N"});
-    parser.addOption({"backend", "cpu or vulkan (default cpu).", "NAME", "cpu"});
-    parser.addOption({"device", "GPU index for --backend vulkan.", "I"});
-    parser.addOption({"threads", "CPU threads (default: all).", "N", "0"});
+    addBackendOptions(parser);
 }
 
 // The prompt as given: text (from --prompt or --prompt-file) or token ids.
@@ -85,24 +83,6 @@ std::optional<PromptSource> readPromptSource(CliIo& io, const QCommandLineParser
         return std::nullopt;
     }
     return source;
-}
-
-// The backend checks shared with `logits` and `bench`, in the same words.
-bool checkBackend(CliIo& io, const QCommandLineParser& parser) {
-    const QString backend = parser.value("backend");
-    if (backend == "vulkan") {
-        reportError(io, "the Vulkan backend is not available in this build; use --backend cpu.");
-        return false;
-    }
-    if (backend != "cpu") {
-        reportError(io, QStringLiteral("unknown backend '%1'; use cpu or vulkan.").arg(backend));
-        return false;
-    }
-    if (parser.isSet("device")) {
-        reportError(io, "--device picks a GPU and only applies with --backend vulkan.");
-        return false;
-    }
-    return true;
 }
 
 // --ctx checked against the model's training context, read from the file before anything is loaded.
@@ -180,13 +160,14 @@ int runGenerate(CliIo& io) {
         if (!ok || maxTokens < 0)
             return reportError(io, QStringLiteral("-n must be a whole number of tokens, 0 or more, not '%1'.").arg(parser.value("n")));
     }
-    const auto threads = integerOption(io, parser, "threads", 0, 1024);
-    if (!threads || !checkBackend(io, parser)) return 1;
+    auto loadOptions = readBackendOptions(io, parser);
+    if (!loadOptions) return 1;
     const QString path = parser.positionalArguments().at(0);
     const auto context = contextLength(io, parser, path);
     if (!context) return 1;
 
-    auto model = LoadedModel::load(path.toStdString(), {.contextLength = *context, .threads = unsigned(*threads)});
+    loadOptions->contextLength = *context;
+    auto model = LoadedModel::load(path.toStdString(), *loadOptions);
     if (!model) return reportError(io, QString::fromStdString(model.error().message));
     const auto prompt = buildPrompt(**model, *source, parser);
     if (!prompt) return reportError(io, QString::fromStdString(prompt.error().message));

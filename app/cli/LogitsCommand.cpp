@@ -1,4 +1,4 @@
-// lucent-cli logits MODEL --tokens 1,2,3 [--top K] [--backend cpu|vulkan] --json: the model's
+// lucent-cli logits MODEL --tokens 1,2,3 [--top K] [--backend cpu|vulkan|auto] [--device I] --json: the model's
 // scores for the token after the given ones (for comparing engines).
 #include "app/cli/CommandTable.h"
 #include "app/cli/EngineOptions.h"
@@ -30,8 +30,9 @@ int runLogits(CliIo& io) {
     const auto top = integerOption(io, parser, "top", 1, 1 << 20);
     if (!top) return 1;
     // The context only needs to hold the tokens (--ctx 0, the default, means just that).
-    auto model = loadEngineModel(io, parser, parser.positionalArguments().at(0), uint32_t(tokens.size()));
-    if (!model) return 1;
+    auto opened = loadEngineModel(io, parser, parser.positionalArguments().at(0), uint32_t(tokens.size()));
+    if (!opened) return 1;
+    Backend* model = opened->backend.get();
 
     std::vector<float> logits(model->config().nVocab);
     if (auto done = model->eval(tokens, 0, logits.data()); !done) return reportError(io, QString::fromStdString(done.error().message));

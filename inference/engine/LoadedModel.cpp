@@ -2,8 +2,57 @@
 
 #include "inference/cpu/CpuModel.h"
 #include "inference/gguf/GgufFile.h"
+#include "inference/vulkan/DeviceList.h"
+#include "inference/vulkan/VulkanModel.h"
 
 namespace lucent {
+namespace {
+
+/// "NVIDIA GeForce RTX 4090 (Vulkan)"; a CPU device keeps only its short name, since lavapipe's
+/// "llvmpipe (LLVM 15.0.6, 256 bits)" says nothing a user needs: "llvmpipe (Vulkan, CPU)".
+std::string vulkanDescription(const vk::DeviceInfo& device) {
+    if (device.kind != vk::DeviceKind::Cpu) return device.name + " (Vulkan)";
+    return device.name.substr(0, device.name.find(" (")) + " (Vulkan, CPU)";
+}
+
+/// For `auto`: the first supported GPU (not a CPU device), if the machine has one.
+std::optional<int> autoGpu() {
+    auto instance = vk::VulkanInstance::create({.validation = false, .log = [](vk::LogLevel, std::string_view) {}});
+    if (!instance) return std::nullopt; // no loader or driver: the CPU it is
+    const auto devices = vk::listDevices(**instance);
+    for (size_t i = 0; i < devices.size(); ++i)
+        if (devices[i].supported() && (devices[i].kind == vk::DeviceKind::Discrete || devices[i].kind == vk::DeviceKind::Integrated))
+            return int(i);
+    return std::nullopt;
+}
+
+} // namespace
+
+Expected<OpenedBackend> openBackend(GgufFile file, const LoadOptions& options) {
+    std::optional<int> device = options.device;
+    bool vulkan = options.backend == BackendChoice::Vulkan;
+    if (options.backend == BackendChoice::Auto) {
+        if (!device) device = autoGpu();
+        vulkan = device.has_value();
+    }
+    if (vulkan) {
+        vk::VulkanModelOptions gpu;
+        gpu.contextLength = options.contextLength;
+        gpu.device.device = device;
+        gpu.device.instance.validation = options.validation;
+        auto model = vk::VulkanModel::create(std::move(file), gpu);
+        if (!model) return fail(model.error());
+        const std::string description = vulkanDescription((*model)->context().info());
+        return OpenedBackend{std::move(*model), description, true};
+    }
+    CpuModelOptions cpu;
+    cpu.contextLength = options.contextLength;
+    cpu.threads = options.threads;
+    auto model = CpuModel::create(std::move(file), cpu);
+    if (!model) return fail(model.error());
+    const std::string description = "CPU (" + std::to_string((*model)->threads()) + " threads)";
+    return OpenedBackend{std::move(*model), description, false};
+}
 
 Expected<std::unique_ptr<LoadedModel>> LoadedModel::load(const std::string& path, const LoadOptions& options) {
     auto file = GgufFile::open(path);
@@ -22,13 +71,10 @@ Expected<std::unique_ptr<LoadedModel>> LoadedModel::load(const std::string& path
         model->chatTemplateProblem_ = chatTemplate.error().message;
     }
 
-    CpuModelOptions cpu;
-    cpu.contextLength = options.contextLength;
-    cpu.threads = options.threads;
-    auto backend = CpuModel::create(std::move(*file), cpu);
-    if (!backend) return fail(backend.error());
-    model->device_ = "CPU (" + std::to_string((*backend)->threads()) + " threads)";
-    model->backend_ = std::move(*backend);
+    auto opened = openBackend(std::move(*file), options);
+    if (!opened) return fail(opened.error());
+    model->device_ = std::move(opened->device);
+    model->backend_ = std::move(opened->backend);
     return model;
 }
 

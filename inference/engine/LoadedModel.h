@@ -7,6 +7,7 @@
 #include "inference/core/Expected.h"
 #include "inference/generation/SamplerSettings.h"
 #include "inference/generation/ThinkingFormat.h"
+#include "inference/gguf/GgufFile.h"
 #include "inference/gguf/ModelSummary.h"
 #include "inference/model/Backend.h"
 #include "inference/tokenizer/Tokenizer.h"
@@ -17,11 +18,32 @@
 
 namespace lucent {
 
+/// @brief Which compute backend runs the model.
+enum class BackendChoice {
+    Cpu,    ///< Lucent's CPU backend
+    Vulkan, ///< a Vulkan device (LoadOptions::device, or the best one; lavapipe when it is the only one)
+    Auto,   ///< Vulkan on a discrete or integrated GPU when there is one, the CPU otherwise (never lavapipe)
+};
+
 /// @brief How to load a model.
 struct LoadOptions {
-    uint32_t contextLength = 4096; ///< KV cache positions; 0: the model's training context
-    unsigned threads = 0;          ///< CPU threads; 0: every hardware thread
+    uint32_t contextLength = 4096;        ///< KV cache positions; 0: the model's training context
+    unsigned threads = 0;                 ///< CPU threads; 0: every hardware thread
+    BackendChoice backend = BackendChoice::Auto;
+    std::optional<int> device = std::nullopt; ///< index in `lucent-cli devices`; none: the best one
+    bool validation = false;              ///< Vulkan validation layers (tests)
 };
+
+/// @brief A backend opened on a model file, and the words that name its device.
+struct OpenedBackend {
+    std::unique_ptr<Backend> backend;
+    std::string device; ///< "CPU (16 threads)", "NVIDIA GeForce RTX 4090 (Vulkan)", "llvmpipe (Vulkan, CPU)"
+    bool vulkan = false;
+};
+
+/// @brief Opens `file` on the backend `options` choose. Errors: no Vulkan device, a bad device
+/// index, not enough device memory (needed and available bytes), an unsupported model.
+Expected<OpenedBackend> openBackend(GgufFile file, const LoadOptions& options);
 
 /// @brief A loaded model. Not copyable; one conversation at a time runs on its backend.
 class LoadedModel {
@@ -37,7 +59,7 @@ public:
     const std::string& chatTemplateProblem() const { return chatTemplateProblem_; }
     ThinkingFormat thinkingFormat() const { return thinkingFormat_; }
     const ModelSummary& summary() const { return summary_; }
-    /// @brief "CPU (16 threads)" — what the app shows as backend/device.
+    /// @brief "CPU (16 threads)", "NVIDIA GeForce RTX 4090 (Vulkan)" — what the app shows as backend/device.
     const std::string& deviceDescription() const { return device_; }
     /// @brief Sampler settings the model's family is meant to run with (R1: temperature 0.6, top-p 0.95).
     SamplerSettings recommendedSampling() const;

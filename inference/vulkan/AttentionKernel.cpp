@@ -11,21 +11,24 @@ uint32_t attentionSplits(uint32_t kvLen) {
     return std::clamp<uint32_t>((kvLen + 255) / 256, 1, 32);
 }
 
-uint64_t attentionPartialBytes(const HeadShape& shape, uint32_t splits) {
-    return uint64_t(shape.nHead) * splits * (2 + shape.headDim) * sizeof(float);
+uint64_t attentionPartialBytes(const HeadShape& shape, uint32_t splits, uint32_t nTokens) {
+    return uint64_t(nTokens) * shape.nHead * splits * (2 + shape.headDim) * sizeof(float);
 }
 
 void recordAttention(ComputeBatch& batch, const HeadShape& shape, uint32_t kvLen, uint32_t splits, const BufferRange& q,
-                     const BufferRange& keyCache, const BufferRange& valueCache, const BufferRange& partials, const BufferRange& out) {
-    const uint32_t splitSize = (kvLen + splits - 1) / splits;
+                     const BufferRange& keyCache, const BufferRange& valueCache, const BufferRange& partials, const BufferRange& out,
+                     uint32_t nTokens) {
+    // splits cover the longest query's range; the earlier tokens' last splits may be empty
+    const uint32_t longest = kvLen + nTokens - 1;
+    const uint32_t splitSize = (longest + splits - 1) / splits;
     struct {
         uint32_t nHead, nHeadKv, headDim, kvLen, splitSize;
         float scale;
     } push{shape.nHead, shape.nHeadKv, shape.headDim, kvLen, splitSize, 1.0f / std::sqrt(float(shape.headDim))};
-    batch.dispatch("attention", {kKernelWorkgroup}, {q, keyCache, valueCache, partials}, &push, sizeof push, shape.nHead, splits);
+    batch.dispatch("attention", {kKernelWorkgroup}, {q, keyCache, valueCache, partials}, &push, sizeof push, shape.nHead, splits, nTokens);
     batch.barrier();
     const uint32_t reducePush[] = {shape.headDim, splits};
-    batch.dispatch("attention_reduce", {kKernelWorkgroup}, {partials, out}, reducePush, sizeof reducePush, shape.nHead);
+    batch.dispatch("attention_reduce", {kKernelWorkgroup}, {partials, out}, reducePush, sizeof reducePush, shape.nHead, nTokens);
 }
 
 } // namespace lucent::vk

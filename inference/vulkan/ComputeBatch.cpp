@@ -58,7 +58,7 @@ void ComputeBatch::recordError(Error error) {
 
 void ComputeBatch::begin() {
     if (inFlight_) {
-        vkWaitForFences(context_.device(), 1, &fence_, VK_TRUE, UINT64_MAX);
+        context_.noteResult(vkWaitForFences(context_.device(), 1, &fence_, VK_TRUE, UINT64_MAX));
         inFlight_ = false;
     }
     if (recording_) vkEndCommandBuffer(commands_);
@@ -150,13 +150,16 @@ Expected<void> ComputeBatch::submitAndWait() {
     vkEndCommandBuffer(commands_);
     recording_ = false;
     if (error_) return fail(*error_);
+    // A lost device stays lost: every later call says so at once instead of touching it again.
+    if (context_.lost()) return fail(failure("run GPU work", VK_ERROR_DEVICE_LOST));
     VkSubmitInfo submit{VK_STRUCTURE_TYPE_SUBMIT_INFO};
     submit.commandBufferCount = 1;
     submit.pCommandBuffers = &commands_;
     vkResetFences(context_.device(), 1, &fence_);
-    if (VkResult r = vkQueueSubmit(context_.queue(), 1, &submit, fence_); r != VK_SUCCESS) return fail(failure("submit GPU work", r));
+    if (VkResult r = vkQueueSubmit(context_.queue(), 1, &submit, fence_); r != VK_SUCCESS)
+        return fail(failure("submit GPU work", context_.noteSubmission(r)));
     inFlight_ = true;
-    const VkResult waited = vkWaitForFences(context_.device(), 1, &fence_, VK_TRUE, UINT64_MAX);
+    const VkResult waited = context_.noteSubmission(vkWaitForFences(context_.device(), 1, &fence_, VK_TRUE, UINT64_MAX));
     inFlight_ = false;
     if (waited != VK_SUCCESS) return fail(failure("finish GPU work", waited));
     return {};

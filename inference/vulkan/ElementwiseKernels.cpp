@@ -2,8 +2,8 @@
 
 namespace lucent::vk {
 
-void recordAdd(ComputeBatch& batch, const BufferRange& y, const BufferRange& x, uint32_t n) {
-    const uint32_t push[] = {n};
+void recordAdd(ComputeBatch& batch, const BufferRange& y, const BufferRange& x, uint32_t n, uint32_t period) {
+    const uint32_t push[] = {n, period ? period : n};
     const auto [gx, gy] = batch.groups1D((uint64_t(n) + kKernelWorkgroup - 1) / kKernelWorkgroup);
     batch.dispatch("add", {kKernelWorkgroup}, {y, x}, push, sizeof push, gx, gy);
 }

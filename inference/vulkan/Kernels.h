@@ -17,8 +17,9 @@ namespace lucent::vk {
 /// @brief Workgroup size of the kernels (a power of two; specialization constant 0).
 constexpr uint32_t kKernelWorkgroup = 64;
 
-/// @brief y += x over n floats.
-void recordAdd(ComputeBatch& batch, const BufferRange& y, const BufferRange& x, uint32_t n);
+/// @brief y[i] += x[i mod period] over n floats (period 0: n; a bias of `period` floats is added
+/// to every token of a batch).
+void recordAdd(ComputeBatch& batch, const BufferRange& y, const BufferRange& x, uint32_t n, uint32_t period = 0);
 
 /// @brief gate = silu(gate) · up over n floats.
 void recordSwiglu(ComputeBatch& batch, const BufferRange& gate, const BufferRange& up, uint32_t n);
@@ -30,6 +31,11 @@ void recordRmsNorm(ComputeBatch& batch, const BufferRange& x, const BufferRange&
 /// @brief y[t] = W · x[t] for nTokens tokens (x: nTokens × w.cols floats, y: nTokens × w.rows),
 /// one dispatch per slice of W. Any weight type; fp32 accumulation.
 void recordMatVec(ComputeBatch& batch, const DeviceTensor& w, const BufferRange& x, const BufferRange& y, uint32_t nTokens = 1);
+
+/// @brief y[t] = W · x[t] for a batch of nTokens tokens, as recordMatVec, with a tiled
+/// matrix-matrix kernel (64 rows × 32 tokens per workgroup, each weight dequantized once per
+/// tile into shared memory, fp32 accumulation): what prompt processing uses.
+void recordMatMul(ComputeBatch& batch, const DeviceTensor& w, const BufferRange& x, const BufferRange& y, uint32_t nTokens);
 
 /// @brief out[t] = row tokenIds[t] of `table`, dequantized (out: nTokens × table.cols floats).
 /// Token ids are read on the device, so a recorded batch serves any token.
@@ -61,14 +67,16 @@ void recordRopeKv(ComputeBatch& batch, const HeadShape& shape, uint32_t pos0, ui
 /// @brief How many splits flash-decoding uses over kvLen positions.
 uint32_t attentionSplits(uint32_t kvLen);
 
-/// @brief Bytes of the partial results buffer for `splits` splits.
-uint64_t attentionPartialBytes(const HeadShape& shape, uint32_t splits);
+/// @brief Bytes of the partial results buffer for `splits` splits of nTokens query tokens.
+uint64_t attentionPartialBytes(const HeadShape& shape, uint32_t splits, uint32_t nTokens = 1);
 
-/// @brief out (nHead × headDim floats) = softmax(q·Kᵀ/√headDim)·V over cache positions
-/// [0, kvLen) of one query token, query head h reading KV head h / (nHead/nHeadKv): one pass over
+/// @brief out (nHead × headDim floats per token) = softmax(q·Kᵀ/√headDim)·V of nTokens query
+/// tokens, token t over cache positions [0, kvLen + t) (the causal mask of a batch whose keys are
+/// already in the cache), query head h reading KV head h / (nHead/nHeadKv): one pass over
 /// `splits` position ranges with an online softmax, a barrier, and a pass merging the splits.
 void recordAttention(ComputeBatch& batch, const HeadShape& shape, uint32_t kvLen, uint32_t splits, const BufferRange& q,
-                     const BufferRange& keyCache, const BufferRange& valueCache, const BufferRange& partials, const BufferRange& out);
+                     const BufferRange& keyCache, const BufferRange& valueCache, const BufferRange& partials, const BufferRange& out,
+                     uint32_t nTokens = 1);
 
 /// @brief Largest k recordTopK supports.
 constexpr uint32_t kMaxTopK = 256;

@@ -50,8 +50,11 @@ void StagingUploader::advance(uint64_t bytes) {
 
 Expected<void> StagingUploader::wait(Segment& segment) {
     if (!segment.inFlight) return {};
-    if (VkResult r = vkWaitForFences(context_.device(), 1, &segment.fence, VK_TRUE, UINT64_MAX); r != VK_SUCCESS)
+    if (VkResult r = vkWaitForFences(context_.device(), 1, &segment.fence, VK_TRUE, UINT64_MAX); r != VK_SUCCESS) {
+        context_.noteResult(r);
+        segment.inFlight = false; // nothing will signal it any more
         return fail(failure("wait for an upload to finish", r));
+    }
     vkResetFences(context_.device(), 1, &segment.fence);
     segment.inFlight = false;
     return {};
@@ -82,8 +85,10 @@ Expected<void> StagingUploader::upload(const BufferRange& destination, const uin
         VkSubmitInfo submit{VK_STRUCTURE_TYPE_SUBMIT_INFO};
         submit.commandBufferCount = 1;
         submit.pCommandBuffers = &segment.commands;
-        if (VkResult r = vkQueueSubmit(context_.queue(), 1, &submit, segment.fence); r != VK_SUCCESS)
+        if (VkResult r = vkQueueSubmit(context_.queue(), 1, &submit, segment.fence); r != VK_SUCCESS) {
+            context_.noteResult(r);
             return fail(failure("submit an upload", r));
+        }
         segment.inFlight = true;
         ++stagedPieces_;
         at += piece;

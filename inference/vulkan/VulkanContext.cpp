@@ -50,6 +50,7 @@ Expected<std::unique_ptr<VulkanContext>> VulkanContext::create(const ContextOpti
     if (options.forceMaxAllocationBytes)
         self->limits_.maxAllocationBytes = std::min(self->limits_.maxAllocationBytes, options.forceMaxAllocationBytes);
     self->avoidHostVisible_ = options.avoidHostVisibleDeviceMemory;
+    self->simulateLostAt_ = options.simulateDeviceLostAtSubmit;
     vkGetPhysicalDeviceMemoryProperties(self->info_.physical, &self->memoryProperties_);
     return self;
 }
@@ -107,6 +108,16 @@ VulkanContext::~VulkanContext() {
         if (commandPool_ != VK_NULL_HANDLE) vkDestroyCommandPool(device_, commandPool_, nullptr);
         vkDestroyDevice(device_, nullptr);
     }
+}
+
+VkResult VulkanContext::noteSubmission(VkResult result) const {
+    if (result == VK_SUCCESS && simulateLostAt_ && ++submissions_ == simulateLostAt_) result = VK_ERROR_DEVICE_LOST;
+    noteResult(result);
+    return result;
+}
+
+void VulkanContext::noteResult(VkResult result) const {
+    if (result == VK_ERROR_DEVICE_LOST) lost_ = true;
 }
 
 } // namespace lucent::vk

@@ -25,6 +25,10 @@ struct ContextOptions {
     uint64_t forceMaxAllocationBytes = 0;
     /// Never place device buffers in host-visible memory, so uploads take the staging path.
     bool avoidHostVisibleDeviceMemory = false;
+    /// Fault injection: the n-th ComputeBatch submission (1-based) reports VK_ERROR_DEVICE_LOST
+    /// after it ran, as a driver does after a watchdog reset (0: never). A real loss cannot be
+    /// provoked portably.
+    uint32_t simulateDeviceLostAtSubmit = 0;
 };
 
 /// @brief The limits placement uses: the device's, lowered by ContextOptions' test hooks.
@@ -54,6 +58,13 @@ public:
     const VkPhysicalDeviceMemoryProperties& memoryProperties() const { return memoryProperties_; }
     const MemoryLimits& limits() const { return limits_; }
     bool avoidHostVisibleDeviceMemory() const { return avoidHostVisible_; }
+    /// @brief True once the device reported VK_ERROR_DEVICE_LOST: nothing runs on it any more.
+    bool lost() const { return lost_; }
+    /// @brief Called by whoever sees VK_ERROR_DEVICE_LOST (or `result` of a submission, when the
+    /// fault injection hook says this one fails); returns `result` or VK_ERROR_DEVICE_LOST.
+    VkResult noteSubmission(VkResult result) const;
+    /// @brief Remembers a VK_ERROR_DEVICE_LOST seen anywhere else (uploads, waits).
+    void noteResult(VkResult result) const;
     /// @brief Validation errors reported so far (0 when validation is off).
     int validationErrors() const { return instance_->validation().errors.load(); }
     int validationWarnings() const { return instance_->validation().warnings.load(); }
@@ -72,6 +83,10 @@ private:
     VkPhysicalDeviceMemoryProperties memoryProperties_{};
     MemoryLimits limits_{};
     bool avoidHostVisible_ = false;
+    uint32_t simulateLostAt_ = 0;
+    // written by the thread that submits, which is also the only one that reads them
+    mutable uint32_t submissions_ = 0;
+    mutable bool lost_ = false;
 };
 
 } // namespace lucent::vk

@@ -2,6 +2,7 @@
 
 #include "inference/vulkan/VulkanCheck.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace lucent::vk {
@@ -39,6 +40,7 @@ Expected<void> VulkanModel::load(const VulkanModelOptions& options) {
     weights_ = std::move(*weights);
     const ModelConfig& c = config_;
     contextLength_ = options.contextLength ? options.contextLength : c.nCtxTrain;
+    maxBatch_ = std::clamp<uint32_t>(options.maxBatch, 1, std::max<uint32_t>(contextLength_, 1));
     if (c.headDim % 2 || c.headDim > 256 || c.nRot % 2)
         return fail("The Vulkan backend supports head sizes up to 256 (even); this model's is " + std::to_string(c.headDim) + ".");
     heads_ = HeadShape{c.nHead, c.nHeadKv, c.headDim, c.nRot, c.ropeType == RopeType::Neox};
@@ -86,14 +88,16 @@ Expected<void> VulkanModel::load(const VulkanModelOptions& options) {
     return allocateState();
 }
 
+uint64_t VulkanModel::ropeTableOffset() const { return alignUp(uint64_t(maxBatch_) * 4, context_->limits().bindingAlignment); }
+
 Expected<void> VulkanModel::allocateState() {
     const ModelConfig& c = config_;
+    const uint64_t n = maxBatch_;
     const uint64_t cacheBytes = uint64_t(contextLength_) * c.kvDim() * 2;
     if (cacheBytes > context_->limits().maxBindingBytes || cacheBytes > context_->limits().maxAllocationBytes)
         return fail("A context of " + std::to_string(contextLength_) + " tokens needs " + formatBytes(cacheBytes) +
                     " of KV cache per layer, more than " + context_->info().name + " can bind at once; choose a shorter context.");
     if (auto enough = checkDeviceMemory(context_->info(), store_->totalBytes() + 2 * cacheBytes * c.nLayer); !enough) return enough;
-    const uint64_t alignment = context_->limits().bindingAlignment;
     auto make = [&](uint64_t bytes, MemoryUse use) -> Expected<std::unique_ptr<DeviceBuffer>> {
         return DeviceBuffer::create(*context_, std::max<uint64_t>(bytes, 4), use);
     };
@@ -102,16 +106,18 @@ Expected<void> VulkanModel::allocateState() {
         uint64_t bytes;
         MemoryUse use;
     } wanted[] = {
-        {&s_.x, c.nEmbd * 4ull, MemoryUse::Device},
-        {&s_.xb, c.nEmbd * 4ull, MemoryUse::Device},
-        {&s_.q, c.qDim() * 4ull, MemoryUse::Device},
-        {&s_.k, c.kvDim() * 4ull, MemoryUse::Device},
-        {&s_.v, c.kvDim() * 4ull, MemoryUse::Device},
-        {&s_.att, c.qDim() * 4ull, MemoryUse::Device},
-        {&s_.gate, c.nFf * 4ull, MemoryUse::Device},
-        {&s_.up, c.nFf * 4ull, MemoryUse::Device},
-        {&s_.partials, attentionPartialBytes(heads_, attentionSplits(contextLength_)), MemoryUse::Device},
-        {&s_.params, alignUp(4, alignment) + ropeTableFloats(heads_, 1) * 4, MemoryUse::Upload},
+        {&s_.x, n * c.nEmbd * 4, MemoryUse::Device},
+        {&s_.xb, n * c.nEmbd * 4, MemoryUse::Device},
+        {&s_.q, n * c.qDim() * 4, MemoryUse::Device},
+        {&s_.k, n * c.kvDim() * 4, MemoryUse::Device},
+        {&s_.v, n * c.kvDim() * 4, MemoryUse::Device},
+        {&s_.att, n * c.qDim() * 4, MemoryUse::Device},
+        {&s_.gate, n * c.nFf * 4, MemoryUse::Device},
+        {&s_.up, n * c.nFf * 4, MemoryUse::Device},
+        {&s_.partials,
+         std::max(attentionPartialBytes(heads_, attentionSplits(contextLength_)), attentionPartialBytes(heads_, kBatchSplits, maxBatch_)),
+         MemoryUse::Device},
+        {&s_.params, ropeTableOffset() + ropeTableFloats(heads_, maxBatch_) * 4, MemoryUse::Upload},
         {&s_.logits, c.nVocab * 4ull, MemoryUse::Readback},
     };
     for (Wanted& w : wanted) {
@@ -138,90 +144,21 @@ Expected<void> VulkanModel::eval(std::span<const int32_t> tokens, int pos, float
         if (token < 0 || uint32_t(token) >= config_.nVocab)
             return fail("Token id " + std::to_string(token) + " is outside the model's vocabulary of " + std::to_string(config_.nVocab) +
                         " tokens.");
-    const uint64_t tableOffset = alignUp(4, context_->limits().bindingAlignment);
-    for (size_t t = 0; t < tokens.size(); ++t) {
-        const uint32_t p = uint32_t(pos) + uint32_t(t);
-        const bool last = t + 1 == tokens.size();
-        // per-token inputs: the token id and the RoPE angles of its position
-        const uint32_t id = uint32_t(tokens[t]);
-        std::memcpy(s_.params->mapped(), &id, 4);
-        fillRopeTable(reinterpret_cast<float*>(s_.params->mapped() + tableOffset), heads_, p, 1, config_.ropeBase,
+    for (size_t done = 0; done < tokens.size();) {
+        const uint32_t n = uint32_t(std::min<size_t>(maxBatch_, tokens.size() - done));
+        const uint32_t p = uint32_t(pos) + uint32_t(done);
+        const bool last = done + n == tokens.size();
+        // the batch's inputs: token ids and the RoPE angles of their positions
+        std::memcpy(s_.params->mapped(), tokens.data() + done, size_t(n) * 4);
+        fillRopeTable(reinterpret_cast<float*>(s_.params->mapped() + ropeTableOffset()), heads_, p, n, config_.ropeBase,
                       ropeFreqs_.empty() ? nullptr : ropeFreqs_.data());
         batch_->begin();
-        recordToken(p, last && logitsOut);
+        recordForward(p, n, last && logitsOut);
         if (auto ran = batch_->submitAndWait(); !ran) return ran;
+        done += n;
     }
     if (logitsOut) std::memcpy(logitsOut, s_.logits->mapped(), size_t(config_.nVocab) * 4);
     return {};
-}
-
-void VulkanModel::recordToken(uint32_t pos, bool wantLogits) {
-    const ModelConfig& c = config_;
-    ComputeBatch& b = *batch_;
-    const BufferRange x = wholeBuffer(*s_.x), xb = wholeBuffer(*s_.xb), q = wholeBuffer(*s_.q), k = wholeBuffer(*s_.k),
-                      v = wholeBuffer(*s_.v), att = wholeBuffer(*s_.att), gate = wholeBuffer(*s_.gate), up = wholeBuffer(*s_.up);
-    const uint64_t tableOffset = alignUp(4, context_->limits().bindingAlignment);
-    const BufferRange tokenId{s_.params.get(), 0, 4};
-    const BufferRange ropeTable{s_.params.get(), tableOffset, s_.params->bytes() - tableOffset};
-    auto matVec = [&](int weight, const BufferRange& in, const BufferRange& out) { recordMatVec(b, store_->tensor(size_t(weight)), in, out); };
-
-    // token embedding
-    recordEmbed(b, store_->tensor(size_t(tokenEmbd_)), tokenId, 1, x);
-    b.barrier();
-    for (uint32_t l = 0; l < c.nLayer; ++l) {
-        const LayerTensors& w = layers_[l];
-        // attention rmsnorm
-        recordRmsNorm(b, x, tensor(w.attnNorm), xb, c.nEmbd, 1, c.eps);
-        b.barrier();
-        // qkv (+ biases: qwen2), independent of each other
-        matVec(w.wq, xb, q);
-        matVec(w.wk, xb, k);
-        matVec(w.wv, xb, v);
-        b.barrier();
-        if (w.bq >= 0) {
-            recordAdd(b, q, tensor(w.bq), c.qDim());
-            recordAdd(b, k, tensor(w.bk), c.kvDim());
-            recordAdd(b, v, tensor(w.bv), c.kvDim());
-            b.barrier();
-        }
-        // per-head q/k rmsnorm (qwen3)
-        if (w.qNorm >= 0) {
-            recordRmsNorm(b, q, tensor(w.qNorm), q, c.headDim, c.nHead, c.eps);
-            recordRmsNorm(b, k, tensor(w.kNorm), k, c.headDim, c.nHeadKv, c.eps);
-            b.barrier();
-        }
-        // RoPE, k and v into the f16 cache
-        const BufferRange keys = wholeBuffer(*s_.keys[l]), values = wholeBuffer(*s_.values[l]);
-        recordRopeKv(b, heads_, pos, 1, q, k, v, keys, values, ropeTable);
-        b.barrier();
-        // attention over the cache (positions 0 … pos)
-        recordAttention(b, heads_, pos + 1, attentionSplits(pos + 1), q, keys, values, wholeBuffer(*s_.partials), att);
-        b.barrier();
-        // output projection and residual
-        matVec(w.wo, att, xb);
-        b.barrier();
-        recordAdd(b, x, xb, c.nEmbd);
-        b.barrier();
-        // ffn rmsnorm
-        recordRmsNorm(b, x, tensor(w.ffnNorm), xb, c.nEmbd, 1, c.eps);
-        b.barrier();
-        // SwiGLU: down(silu(gate(x)) · up(x))
-        matVec(w.wGate, xb, gate);
-        matVec(w.wUp, xb, up);
-        b.barrier();
-        recordSwiglu(b, gate, up, c.nFf);
-        b.barrier();
-        matVec(w.wDown, gate, xb);
-        b.barrier();
-        // residual
-        recordAdd(b, x, xb, c.nEmbd);
-        b.barrier();
-    }
-    if (!wantLogits) return;
-    // final rmsnorm and LM head
-    recordRmsNorm(b, x, tensor(outputNorm_), xb, c.nEmbd, 1, c.eps);
-    b.barrier();
-    matVec(output_, xb, wholeBuffer(*s_.logits));
 }
 
 } // namespace lucent::vk

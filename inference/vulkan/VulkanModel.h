@@ -1,12 +1,16 @@
 #pragma once
 /// @file
 /// @brief A model's forward pass on a Vulkan device: the weights uploaded once, activations and
-/// the fp16 KV cache resident on the device, one batch of kernels per token. Mirrors
-/// inference/cpu/CpuModel step by step, so the two can be compared layer for layer.
+/// the fp16 KV cache resident on the device. Mirrors inference/cpu/CpuModel step by step, so the
+/// two can be compared layer for layer.
 ///
-/// This first version evaluates prompts token by token (decode kernels only) and reads the
-/// logits back to the host; a tiled prefill mat-mul, a once-recorded decode command buffer and
+/// A prompt runs in batches of up to maxBatch tokens, one submission each: tiled mat-muls
+/// (recordMatMul) and causal attention over the batch. A single token (generation) takes the
+/// mat-vec kernels. Logits are read back to the host; a once-recorded decode command buffer and
 /// sampling on the device are next.
+///
+/// A lost device (VK_ERROR_DEVICE_LOST) makes eval() fail with a sentence saying so, now and on
+/// every later call; the model must be loaded again (or on the CPU) to go on.
 
 #include "inference/gguf/GgufFile.h"
 #include "inference/model/Backend.h"
@@ -28,6 +32,7 @@ namespace lucent::vk {
 /// @brief How a VulkanModel is set up at load time.
 struct VulkanModelOptions {
     uint32_t contextLength = 4096; ///< KV cache positions; 0: the model's training context
+    uint32_t maxBatch = 256;       ///< prompt tokens per submission (longer prompts are split)
     ContextOptions device;         ///< which device, validation, test limits
     UploadProgress progress;       ///< called while the weights upload
 };
@@ -51,24 +56,31 @@ private:
     struct LayerTensors {
         int attnNorm, wq, wk, wv, bq, bk, bv, qNorm, kNorm, wo, ffnNorm, wGate, wUp, wDown;
     };
-    /// @brief Activations of one token, on the device (llama2.c's RunState).
+    /// @brief Activations of up to maxBatch tokens, on the device (llama2.c's RunState).
     struct RunState {
         std::unique_ptr<DeviceBuffer> x, xb, q, k, v, att, gate, up, partials; ///< device-local
-        std::unique_ptr<DeviceBuffer> params;                                  ///< host-written: token id, RoPE table
+        std::unique_ptr<DeviceBuffer> params;                                  ///< host-written: token ids, RoPE table
         std::unique_ptr<DeviceBuffer> logits;                                  ///< host-read
         std::vector<std::unique_ptr<DeviceBuffer>> keys, values;              ///< per layer, fp16
     };
 
+    /// Attention splits of a prompt batch: its n_head × n_tokens workgroups already fill a GPU.
+    static constexpr uint32_t kBatchSplits = 4;
+
     VulkanModel(GgufFile file, ModelConfig config) : file_(std::move(file)), config_(std::move(config)) {}
     Expected<void> load(const VulkanModelOptions& options);
     Expected<void> allocateState();
-    void recordToken(uint32_t pos, bool wantLogits);
+    /// @brief Records the forward pass of nTokens tokens at positions pos0… (their ids and RoPE
+    /// angles already in params), and the logits of the last one when asked.
+    void recordForward(uint32_t pos0, uint32_t nTokens, bool wantLogits);
+    uint64_t ropeTableOffset() const;
     BufferRange tensor(int index) const { return store_->tensor(size_t(index)).slices.front().range; }
 
     GgufFile file_;
     ModelConfig config_;
     ModelWeights weights_;
     uint32_t contextLength_ = 0;
+    uint32_t maxBatch_ = 1;
     std::unique_ptr<VulkanContext> context_;
     std::unique_ptr<PipelineCache> pipelines_;
     std::unique_ptr<ComputeBatch> batch_;

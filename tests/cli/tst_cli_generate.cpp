@@ -288,8 +288,10 @@ private slots:
         QTest::newRow("ctx 0") << QStringList{p, "x", "--ctx", "0"} << "--ctx";
         QTest::newRow("ctx far past training") << QStringList{p, "x", "--ctx", "100000000"} << "--ctx";
         QTest::newRow("prompt longer than ctx") << QStringList{p, "a much longer prompt than four tokens", "--ctx", "4"} << "context";
-        QTest::newRow("vulkan") << QStringList{p, "x", "--backend", "vulkan"} << "Vulkan";
+        QTest::newRow("vulkan device out of range") << QStringList{p, "x", "--backend", "vulkan", "--device", "99"} << "no Vulkan device 99";
         QTest::newRow("unknown backend") << QStringList{p, "x", "--backend", "metal"} << "metal";
+        QTest::newRow("--device with auto") << QStringList{p, "x", "--backend", "auto", "--device", "0"} << "--device";
+        QTest::newRow("--device not a number") << QStringList{p, "x", "--backend", "vulkan", "--device", "gpu"} << "--device";
         QTest::newRow("--device on cpu") << QStringList{p, "x", "--device", "0"} << "--device";
         QTest::newRow("no prompt") << QStringList{"-n", "3"} << "--prompt";
         QTest::newRow("two prompts") << QStringList{p, "x", "--tokens", "1,2"} << "only one";

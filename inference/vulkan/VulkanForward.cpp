@@ -1,0 +1,90 @@
+// VulkanModel's forward pass, recorded into one ComputeBatch: the same steps as
+// inference/cpu/CpuModel, for one token (mat-vec kernels) or a prompt batch (tiled mat-muls,
+// attention with a causal mask over the batch).
+#include "inference/vulkan/VulkanModel.h"
+
+namespace lucent::vk {
+
+void VulkanModel::recordForward(uint32_t pos0, uint32_t nTokens, bool wantLogits) {
+    const ModelConfig& c = config_;
+    ComputeBatch& b = *batch_;
+    const BufferRange x = wholeBuffer(*s_.x), xb = wholeBuffer(*s_.xb), q = wholeBuffer(*s_.q), k = wholeBuffer(*s_.k),
+                      v = wholeBuffer(*s_.v), att = wholeBuffer(*s_.att), gate = wholeBuffer(*s_.gate), up = wholeBuffer(*s_.up);
+    const uint64_t tableOffset = ropeTableOffset();
+    const BufferRange tokenIds{s_.params.get(), 0, uint64_t(nTokens) * 4};
+    const BufferRange ropeTable{s_.params.get(), tableOffset, s_.params->bytes() - tableOffset};
+    // A batch shares each dequantized weight tile among 32 tokens; one token reads each weight once.
+    auto project = [&](int weight, const BufferRange& in, const BufferRange& out) {
+        if (nTokens == 1) recordMatVec(b, store_->tensor(size_t(weight)), in, out);
+        else recordMatMul(b, store_->tensor(size_t(weight)), in, out, nTokens);
+    };
+    const uint32_t n = nTokens;
+
+    // token embeddings
+    recordEmbed(b, store_->tensor(size_t(tokenEmbd_)), tokenIds, n, x);
+    b.barrier();
+    for (uint32_t l = 0; l < c.nLayer; ++l) {
+        const LayerTensors& w = layers_[l];
+        // attention rmsnorm
+        recordRmsNorm(b, x, tensor(w.attnNorm), xb, c.nEmbd, n, c.eps);
+        b.barrier();
+        // qkv (+ biases: qwen2), independent of each other
+        project(w.wq, xb, q);
+        project(w.wk, xb, k);
+        project(w.wv, xb, v);
+        b.barrier();
+        if (w.bq >= 0) {
+            recordAdd(b, q, tensor(w.bq), n * c.qDim(), c.qDim());
+            recordAdd(b, k, tensor(w.bk), n * c.kvDim(), c.kvDim());
+            recordAdd(b, v, tensor(w.bv), n * c.kvDim(), c.kvDim());
+            b.barrier();
+        }
+        // per-head q/k rmsnorm (qwen3)
+        if (w.qNorm >= 0) {
+            recordRmsNorm(b, q, tensor(w.qNorm), q, c.headDim, n * c.nHead, c.eps);
+            recordRmsNorm(b, k, tensor(w.kNorm), k, c.headDim, n * c.nHeadKv, c.eps);
+            b.barrier();
+        }
+        // RoPE, k and v into the f16 cache (every token of the batch before any attends)
+        const BufferRange keys = wholeBuffer(*s_.keys[l]), values = wholeBuffer(*s_.values[l]);
+        recordRopeKv(b, heads_, pos0, n, q, k, v, keys, values, ropeTable);
+        b.barrier();
+        // attention: token t over positions 0 … pos0 + t
+        const uint32_t splits = n == 1 ? attentionSplits(pos0 + 1) : kBatchSplits;
+        recordAttention(b, heads_, pos0 + 1, splits, q, keys, values, wholeBuffer(*s_.partials), att, n);
+        b.barrier();
+        // output projection and residual
+        project(w.wo, att, xb);
+        b.barrier();
+        recordAdd(b, x, xb, n * c.nEmbd);
+        b.barrier();
+        // ffn rmsnorm
+        recordRmsNorm(b, x, tensor(w.ffnNorm), xb, c.nEmbd, n, c.eps);
+        b.barrier();
+        // SwiGLU: down(silu(gate(x)) · up(x))
+        project(w.wGate, xb, gate);
+        project(w.wUp, xb, up);
+        b.barrier();
+        recordSwiglu(b, gate, up, n * c.nFf);
+        b.barrier();
+        project(w.wDown, gate, xb);
+        b.barrier();
+        // residual
+        recordAdd(b, x, xb, n * c.nEmbd);
+        b.barrier();
+    }
+    if (!wantLogits) return;
+    // only the last token's logits are wanted: its row moves to the front (a plain copy, so the
+    // row needs no descriptor offset alignment)
+    if (n > 1) {
+        const uint64_t rowBytes = uint64_t(c.nEmbd) * 4;
+        b.copy(BufferRange{s_.x.get(), (n - 1) * rowBytes, rowBytes}, BufferRange{s_.x.get(), 0, rowBytes});
+        b.barrier();
+    }
+    // final rmsnorm and LM head
+    recordRmsNorm(b, x, tensor(outputNorm_), xb, c.nEmbd, 1, c.eps);
+    b.barrier();
+    recordMatVec(b, store_->tensor(size_t(output_)), xb, wholeBuffer(*s_.logits));
+}
+
+} // namespace lucent::vk
