@@ -9,8 +9,6 @@
 namespace lucent::app {
 namespace {
 
-constexpr quint64 kContextForEstimates = 4096;
-
 qint64 defaultBudget() {
     const long pages = sysconf(_SC_PHYS_PAGES), pageSize = sysconf(_SC_PAGE_SIZE);
     return pages > 0 && pageSize > 0 ? qint64(double(pages) * double(pageSize) * 0.7) : qint64(8) << 30;
@@ -23,6 +21,14 @@ double billions(const QString& parameters) { return parameters.chopped(parameter
 LibraryController::LibraryController(library::DiscoveryRoots roots, ModelController& models, qint64 memoryBudget, QObject* parent)
     : QObject(parent), roots_(std::move(roots)), model_(models), budget_(memoryBudget > 0 ? memoryBudget : defaultBudget()),
       catalog_(library::builtInCatalog()) {
+    // The estimates depend on the context length the next model loads with.
+    int context = models.contextLength();
+    connect(&models, &ModelController::changed, this, [this, context]() mutable {
+        if (model_.contextLength() == context || scanning_) return;
+        context = model_.contextLength();
+        rebuild(found_);
+        emit changed();
+    });
     connect(&scan_, &QFutureWatcher<QList<library::LocalModel>>::finished, this, [this] {
         scanning_ = false;
         found_ = scan_.result();
@@ -57,10 +63,10 @@ void LibraryController::rebuild(const QList<library::LocalModel>& found) {
                 break;
             }
         }
-        // Weights and a KV cache: the file's own facts once downloaded, else its listed size plus a
-        // margin for the cache (about 10% at 4,096 tokens for these families).
+        // Weights and a KV cache at the context the model will be loaded with: the file's own facts once
+        // downloaded, else its listed size plus a margin for the cache (about 10% at 4,096 tokens).
         row.estimateBytes = row.local && row.local->problem.isEmpty()
-                                ? library::estimatedMemoryBytes(row.local->facts, kContextForEstimates)
+                                ? library::estimatedMemoryBytes(row.local->facts, quint64(model_.contextLength()))
                                 : quint64(double(entry.approxBytes) * 1.1);
         row.fits = qint64(row.estimateBytes) <= budget_;
         if (auto* download = downloads_.value(entry.id)) {
@@ -73,7 +79,7 @@ void LibraryController::rebuild(const QList<library::LocalModel>& found) {
     for (const auto& local : std::as_const(others)) {
         LibraryRow row;
         row.local = local;
-        row.estimateBytes = local.problem.isEmpty() ? library::estimatedMemoryBytes(local.facts, kContextForEstimates) : 0;
+        row.estimateBytes = local.problem.isEmpty() ? library::estimatedMemoryBytes(local.facts, quint64(model_.contextLength())) : 0;
         row.fits = local.problem.isEmpty() && qint64(row.estimateBytes) <= budget_;
         rows.push_back(row);
     }
