@@ -29,7 +29,7 @@ const char* resultName(VkResult result) {
 Error failure(const std::string& what, VkResult result) {
     if (result == VK_ERROR_DEVICE_LOST)
         return Error{"The GPU stopped responding while trying to " + what +
-                     " (VK_ERROR_DEVICE_LOST); a driver watchdog may have reset it. Restart Lucent, or use the CPU backend."};
+                     " (VK_ERROR_DEVICE_LOST); a driver watchdog may have reset it. Load the model again, or use the CPU backend."};
     return Error{"The Vulkan driver failed to " + what + " (" + resultName(result) + ")."};
 }
 

@@ -1,7 +1,8 @@
-// Matrix-vector products and embedding lookups for every weight type on the device, against the
-// exact dot products of the dequantized rows and against the CPU backend's matMul (which rounds
-// activations to 8-bit blocks for quantized weights, as llama.cpp does). Shapes are not multiples
-// of the workgroup, K = 256·m; one case per type splits the weights across several bindings.
+// Matrix-vector products, the tiled matrix-matrix products of prompt batches, and embedding
+// lookups for every weight type on the device, against the exact dot products of the dequantized
+// rows and against the CPU backend's matMul (which rounds activations to 8-bit blocks for
+// quantized weights, as llama.cpp does). Shapes are not multiples of the workgroup or of the
+// 64-row × 32-token tile, K = 256·m; one case per type splits the weights across several bindings.
 #include "inference/cpu/MatMul.h"
 #include "inference/cpu/ThreadPool.h"
 #include "inference/quant/Dequantize.h"
@@ -72,16 +73,22 @@ private slots:
         QTest::addColumn<int>("rows");
         QTest::addColumn<int>("tokens");
         QTest::addColumn<bool>("split");
+        QTest::addColumn<bool>("tiled"); // recordMatMul instead of recordMatVec
         for (TensorType type : kAllTypes) {
             const std::string name(tensorTypeName(type));
-            QTest::newRow((name + " 512x37").c_str()) << type << 512 << 37 << 1 << false;
-            QTest::newRow((name + " 768x5, 3 tokens").c_str()) << type << 768 << 5 << 3 << false;
-            QTest::newRow((name + " 256x37 split in 8-row bindings").c_str()) << type << 256 << 37 << 2 << true;
+            QTest::newRow((name + " 512x37").c_str()) << type << 512 << 37 << 1 << false << false;
+            QTest::newRow((name + " 768x5, 3 tokens").c_str()) << type << 768 << 5 << 3 << false << false;
+            QTest::newRow((name + " 256x37 split in 8-row bindings").c_str()) << type << 256 << 37 << 2 << true << false;
+            QTest::newRow((name + " tiled 512x70, 45 tokens").c_str()) << type << 512 << 70 << 45 << false << true;
+            QTest::newRow((name + " tiled 256x37 split, 33 tokens").c_str()) << type << 256 << 37 << 33 << true << true;
         }
-        QTest::newRow("F32 100x9 (cols not a multiple of 32)") << TensorType::F32 << 100 << 9 << 2 << false;
-        QTest::newRow("F16 70x9") << TensorType::F16 << 70 << 9 << 1 << false;
+        QTest::newRow("F32 100x9 (cols not a multiple of 32)") << TensorType::F32 << 100 << 9 << 2 << false << false;
+        QTest::newRow("F32 tiled 100x9, 3 tokens") << TensorType::F32 << 100 << 9 << 3 << false << true;
+        QTest::newRow("F16 70x9") << TensorType::F16 << 70 << 9 << 1 << false << false;
+        QTest::newRow("F16 tiled 70x130, 64 tokens") << TensorType::F16 << 70 << 130 << 64 << false << true;
         // 5 rows of 210 bytes: the range ends mid-word, and the last row's scale lies in that word
-        QTest::newRow("Q6_K 256x5") << TensorType::Q6_K << 256 << 5 << 1 << false;
+        QTest::newRow("Q6_K 256x5") << TensorType::Q6_K << 256 << 5 << 1 << false << false;
+        QTest::newRow("Q6_K tiled 256x5, 2 tokens") << TensorType::Q6_K << 256 << 5 << 2 << false << true;
     }
     void matchesCpu() {
         QFETCH(TensorType, type);
@@ -89,6 +96,7 @@ private slots:
         QFETCH(int, rows);
         QFETCH(int, tokens);
         QFETCH(bool, split);
+        QFETCH(bool, tiled);
         const TestMatrix m = makeMatrix(type, uint64_t(cols), uint64_t(rows), uint32_t(cols * 31 + rows));
         auto gpu = openGpu(split ? rowBytes(type, uint64_t(cols)) * 8 : 0);
         QVERIFY(gpu);
@@ -100,12 +108,16 @@ private slots:
         auto xBuffer = gpu->upload(x);
         auto yBuffer = gpu->zeros(uint64_t(rows) * uint64_t(tokens) * 4);
         gpu->batch->begin();
-        recordMatVec(*gpu->batch, store->tensor(0), wholeBuffer(*xBuffer), wholeBuffer(*yBuffer), uint32_t(tokens));
+        if (tiled) recordMatMul(*gpu->batch, store->tensor(0), wholeBuffer(*xBuffer), wholeBuffer(*yBuffer), uint32_t(tokens));
+        else recordMatVec(*gpu->batch, store->tensor(0), wholeBuffer(*xBuffer), wholeBuffer(*yBuffer), uint32_t(tokens));
         auto ran = gpu->batch->submitAndWait();
         QVERIFY2(ran, ran ? "" : ran.error().message.c_str());
         const std::vector<float> y = test::readFloats(*yBuffer, size_t(rows) * size_t(tokens));
 
-        // exact: dequantized rows · x in double; the bound is fp32 rounding of Σ|w·x|
+        // exact: dequantized rows · x in double; the bound is fp32 rounding of Σ|w·x|: 2e-6 for the
+        // mat-vec's tree-shaped sums, (cols − 1)·2⁻²⁴ — recursive summation's worst case — for the
+        // tile's running sums along K
+        const double relative = tiled ? std::max(2e-6, double(cols - 1) * 0x1p-24) : 2e-6;
         std::vector<float> exact(y.size());
         double worstExcess = 0.0;
         for (int t = 0; t < tokens; ++t)
@@ -118,7 +130,7 @@ private slots:
                 }
                 const size_t i = size_t(t) * size_t(rows) + size_t(r);
                 exact[i] = float(sum);
-                worstExcess = std::max(worstExcess, std::abs(double(y[i]) - sum) / (2e-6 * magnitude + 1e-7));
+                worstExcess = std::max(worstExcess, std::abs(double(y[i]) - sum) / (relative * magnitude + 1e-7));
             }
         const auto vsExact = test::compare(y, exact);
 
@@ -131,7 +143,7 @@ private slots:
         const auto vsCpu = test::compare(y, cpu);
         qInfo("vs exact: max |diff| %.3g (NMSE %.3g); vs CPU backend: max |diff| %.3g, NMSE %.3g", vsExact.maxAbs, vsExact.nmse,
               vsCpu.maxAbs, vsCpu.nmse);
-        QVERIFY2(worstExcess <= 1.0, "a row differs from the exact product by more than 2e-6·Σ|w·x|");
+        QVERIFY2(worstExcess <= 1.0, "a row differs from the exact product by more than fp32 rounding of Σ|w·x|");
         QVERIFY(vsCpu.nmse < 5e-4); // ggml test-backend-ops' mul_mat tolerance
         QCOMPARE(gpu->context->validationErrors(), 0);
     }

@@ -100,6 +100,83 @@ private slots:
         QCOMPARE((*gpu)->context().validationErrors(), 0);
     }
 
+    // A prompt longer than maxBatch runs as several batches (5 + 5 + 3 tokens, each attending to
+    // the cache the earlier ones wrote); the result equals token-by-token evaluation (maxBatch 1,
+    // the mat-vec path) and the CPU backend. Then generation continues after the batched prompt.
+    void promptInSeveralBatches() {
+        TestModelSpec spec;
+        spec.arch = "qwen2"; // biases: added to every token of a batch
+        spec.type = "F32";
+        spec.nHead = 12, spec.nHeadKv = 2, spec.headDim = 64;
+        const std::string path = (dir_.path() + "/batches.gguf").toStdString();
+        QVERIFY(writeModel(spec, path));
+        auto cpu = CpuModel::open(path, {64, 1, 64});
+        QVERIFY(cpu);
+        const uint32_t vocab = (*cpu)->config().nVocab;
+        const auto prompt = somePrompt(13, int32_t(vocab));
+        std::vector<float> cpuLogits(vocab);
+        QVERIFY((*cpu)->eval(prompt, 0, cpuLogits.data()));
+        std::vector<float> batched;
+        for (uint32_t maxBatch : {5u, 1u}) {
+            vk::VulkanModelOptions options;
+            options.contextLength = 64;
+            options.maxBatch = maxBatch;
+            options.device.instance.validation = true;
+            auto gpu = vk::VulkanModel::open(path, options);
+            QVERIFY2(gpu, gpu ? "" : gpu.error().message.c_str());
+            std::vector<float> logits(vocab);
+            auto ran = (*gpu)->eval(prompt, 0, logits.data());
+            QVERIFY2(ran, ran ? "" : ran.error().message.c_str());
+            const auto d = vk::test::compare(logits, cpuLogits);
+            qInfo("maxBatch %u: max |diff| %.3g, NMSE %.3g vs the CPU", maxBatch, d.maxAbs, d.nmse);
+            QVERIFY(d.nmse < 1e-8);
+            QCOMPARE(argmax(logits), argmax(cpuLogits));
+            if (maxBatch == 5) {
+                batched = logits;
+                // a second prompt piece of 3 tokens after the first 13, then one generated token
+                const int32_t more[] = {7, 8, 9};
+                QVERIFY((*gpu)->eval(more, 13, logits.data()));
+                std::vector<float> cpuMore(vocab);
+                QVERIFY((*cpu)->eval(more, 13, cpuMore.data()));
+                QVERIFY(vk::test::compare(logits, cpuMore).nmse < 1e-8);
+                QVERIFY((*cpu)->eval(prompt, 0, cpuLogits.data())); // back to the prompt's logits
+            } else {
+                QVERIFY(vk::test::compare(logits, batched).nmse < 1e-9);
+            }
+            QCOMPARE((*gpu)->context().validationErrors(), 0);
+        }
+    }
+
+    // VK_ERROR_DEVICE_LOST (injected: a real loss cannot be provoked portably) becomes a sentence,
+    // every later eval says the same at once instead of hanging, the model can be destroyed, and a
+    // model loaded again runs.
+    void deviceLostIsAnError() {
+        TestModelSpec spec;
+        const std::string path = (dir_.path() + "/lost.gguf").toStdString();
+        QVERIFY(writeModel(spec, path));
+        vk::VulkanModelOptions options;
+        options.contextLength = 32;
+        options.device.simulateDeviceLostAtSubmit = 2;
+        auto gpu = vk::VulkanModel::open(path, options);
+        QVERIFY2(gpu, gpu ? "" : gpu.error().message.c_str());
+        std::vector<float> logits((*gpu)->config().nVocab);
+        const int32_t tokens[] = {1, 2, 3};
+        QVERIFY((*gpu)->eval(tokens, 0, logits.data())); // submission 1
+        auto lost = (*gpu)->eval(std::span(tokens, 1), 3, logits.data());
+        QVERIFY(!lost);
+        qInfo("%s", lost.error().message.c_str());
+        QVERIFY(lost.error().message.find("stopped responding") != std::string::npos);
+        QVERIFY((*gpu)->context().lost());
+        auto again = (*gpu)->eval(tokens, 0, logits.data());
+        QVERIFY(!again);
+        QVERIFY(again.error().message.find("VK_ERROR_DEVICE_LOST") != std::string::npos);
+        gpu->reset();
+        options.device.simulateDeviceLostAtSubmit = 0;
+        auto reloaded = vk::VulkanModel::open(path, options);
+        QVERIFY(reloaded);
+        QVERIFY((*reloaded)->eval(tokens, 0, logits.data()));
+    }
+
     void refusesBadInput() {
         TestModelSpec spec;
         const std::string path = (dir_.path() + "/small.gguf").toStdString();
