@@ -59,8 +59,12 @@ void MarkdownBlockModel::update() {
     while (kept < common && blocks[kept].kind == blocks_[kept].kind) ++kept;
     for (qsizetype i = 0; i < kept; ++i) {
         if (blocks[i] == blocks_[i]) continue;
+        QList<int> roles;
+        if (blocks[i].html != blocks_[i].html) roles << HtmlRole << Qt::DisplayRole;
+        if (blocks[i].code != blocks_[i].code) roles << CodeRole;
+        if (blocks[i].language != blocks_[i].language) roles << LanguageRole;
         blocks_[i] = blocks[i];
-        emit dataChanged(index(int(i)), index(int(i)));
+        emit dataChanged(index(int(i)), index(int(i)), roles);
     }
     if (blocks_.size() > kept) {
         beginRemoveRows({}, int(kept), int(blocks_.size() - 1));

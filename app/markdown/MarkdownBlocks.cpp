@@ -1,5 +1,8 @@
 #include "app/markdown/MarkdownBlocks.h"
 
+#include "app/markdown/CodeIndentation.h"
+#include "app/markdown/HtmlEntities.h"
+
 #include <md4c.h>
 
 namespace lucent::app {
@@ -9,9 +12,10 @@ namespace {
 // opens at depth 0 starts a new row.
 class Renderer {
 public:
-    explicit Renderer(const MarkdownPalette& palette) : palette_(palette) {}
+    Renderer(const MarkdownPalette& palette, const QByteArray& source) : palette_(palette), source_(source) {}
 
     QList<MarkdownBlock> blocks;
+    char fenceChar = 0; ///< the last top-level code block's fence character ('`', '~'; 0: indented)
 
     int enterBlock(MD_BLOCKTYPE type, void* detail) {
         if (type == MD_BLOCK_DOC) return 0;
@@ -19,6 +23,8 @@ public:
         if (type == MD_BLOCK_CODE && topLevel) {
             auto* code = static_cast<MD_BLOCK_CODE_DETAIL*>(detail);
             current_ = MarkdownBlock{MarkdownBlock::Kind::Code, {}, {}, attribute(code->lang)};
+            fenceChar = code->fence_char;
+            pendingIndent_.clear();
             inCode_ = true;
             return 0;
         }
@@ -46,8 +52,8 @@ public:
                         .arg(palette_.tableBorder.name());
             break;
         case MD_BLOCK_TR: html += "<tr>"; break;
-        case MD_BLOCK_TH: html += "<th" + alignment(detail) + ">"; break;
-        case MD_BLOCK_TD: html += "<td" + alignment(detail) + ">"; break;
+        case MD_BLOCK_TH: html += "<th" + alignment(detail) + ">"; ++tableCells_; break;
+        case MD_BLOCK_TD: html += "<td" + alignment(detail) + ">"; ++tableCells_; break;
         default: break;
         }
         return 0;
@@ -70,8 +76,8 @@ public:
         case MD_BLOCK_P: html += "</p>"; break;
         case MD_BLOCK_TABLE: html += "</table>"; break;
         case MD_BLOCK_TR: html += "</tr>"; break;
-        case MD_BLOCK_TH: html += "</th>"; break;
-        case MD_BLOCK_TD: html += "</td>"; break;
+        case MD_BLOCK_TH: html += "</th>"; --tableCells_; break;
+        case MD_BLOCK_TD: html += "</td>"; --tableCells_; break;
         default: break;
         }
         if (topLevel) {
@@ -92,11 +98,15 @@ public:
             html += QStringLiteral("<code style=\"background-color:%1\">&#8202;").arg(palette_.inlineCodeBackground.name());
             break;
         case MD_SPAN_A: {
+            // Only web and mail targets become links: "javascript:", "file:" and relative targets
+            // lead nowhere useful from a chat, so their text is shown without a link.
             const QString href = attribute(static_cast<MD_SPAN_A_DETAIL*>(detail)->href);
-            html += QStringLiteral("<a href=\"%1\" style=\"color:%2\">").arg(href.toHtmlEscaped(), palette_.link.name());
+            const bool linked = isOpenableLink(href);
+            links_.push_back(linked);
+            if (linked) html += QStringLiteral("<a href=\"%1\" style=\"color:%2\">").arg(href.toHtmlEscaped(), palette_.link.name());
             break;
         }
-        case MD_SPAN_IMG: html += "["; imageDepth_++; break; // its description follows as text
+        case MD_SPAN_IMG: html += "["; break; // its description follows as text
         default: break;
         }
         return 0;
@@ -110,8 +120,10 @@ public:
         case MD_SPAN_DEL: html += "</s>"; break;
         case MD_SPAN_U: html += "</u>"; break;
         case MD_SPAN_CODE: html += "&#8202;</code>"; break;
-        case MD_SPAN_A: html += "</a>"; break;
-        case MD_SPAN_IMG: html += "]"; imageDepth_--; break;
+        case MD_SPAN_A:
+            if (!links_.isEmpty() && links_.takeLast()) html += "</a>";
+            break;
+        case MD_SPAN_IMG: html += "]"; break;
         default: break;
         }
         return 0;
@@ -120,7 +132,20 @@ public:
     int text(MD_TEXTTYPE type, const MD_CHAR* data, MD_SIZE size) {
         const QString text = QString::fromUtf8(data, qsizetype(size));
         if (inCode_ && current_.kind == MarkdownBlock::Kind::Code) {
+            // md4c sends a line's indentation as spaces of its own, then the line from the source.
+            const bool inSource = data >= source_.constData() && data < source_.constData() + source_.size();
+            if (!inSource && !text.isEmpty() && text.count(' ') == text.size()) {
+                pendingIndent_ += text;
+                return 0;
+            }
+            if (!pendingIndent_.isEmpty())
+                current_.code += sourceIndentation(source_.constData(), std::size_t(source_.size()), data, std::exchange(pendingIndent_, {}));
             current_.code += text;
+            return 0;
+        }
+        if (type == MD_TEXT_CODE && tableCells_ > 0) {
+            // GitHub's tables let code in a cell hold a pipe written "\|"; md4c keeps the backslash.
+            current_.html += QString(text).replace(QLatin1String("\\|"), QLatin1String("|")).toHtmlEscaped();
             return 0;
         }
         auto& html = current_.html;
@@ -128,14 +153,37 @@ public:
         case MD_TEXT_BR: html += "<br/>"; break;
         case MD_TEXT_SOFTBR: html += inCode_ ? "\n" : " "; break;
         case MD_TEXT_NULLCHAR: html += QChar(0xfffd); break;
-        case MD_TEXT_ENTITY: html += text.toHtmlEscaped(); break; // shown as written, never interpreted
+        case MD_TEXT_ENTITY: html += entityText(text).toHtmlEscaped(); break;
         default: html += text.toHtmlEscaped(); break;
         }
         return 0;
     }
 
 private:
-    static QString attribute(const MD_ATTRIBUTE& a) { return QString::fromUtf8(a.text, qsizetype(a.size)); }
+    static bool isOpenableLink(const QString& href) {
+        return href.startsWith(QLatin1String("https://"), Qt::CaseInsensitive) || href.startsWith(QLatin1String("http://"), Qt::CaseInsensitive) ||
+               href.startsWith(QLatin1String("mailto:"), Qt::CaseInsensitive);
+    }
+    // A known reference as its character, anything else as written (then escaped like all text).
+    static QString entityText(const QString& entity) {
+        const QString decoded = decodeEntity(entity);
+        return decoded.isEmpty() ? entity : decoded;
+    }
+    // An attribute (a link's target, a fence's language) as plain text, references decoded.
+    static QString attribute(const MD_ATTRIBUTE& a) {
+        QString value;
+        if (a.size == 0) return value; // md4c leaves the arrays unset for an absent attribute
+        for (int i = 0; a.substr_offsets[i] < a.size; ++i) {
+            const MD_OFFSET begin = a.substr_offsets[i];
+            const QString piece = QString::fromUtf8(a.text + begin, qsizetype(a.substr_offsets[i + 1] - begin));
+            switch (a.substr_types[i]) {
+            case MD_TEXT_ENTITY: value += entityText(piece); break;
+            case MD_TEXT_NULLCHAR: value += QChar(0xfffd); break;
+            default: value += piece; break;
+            }
+        }
+        return value;
+    }
     static QString alignment(void* detail) {
         switch (static_cast<MD_BLOCK_TD_DETAIL*>(detail)->align) {
         case MD_ALIGN_LEFT: return " align=\"left\"";
@@ -146,17 +194,36 @@ private:
     }
 
     const MarkdownPalette& palette_;
+    const QByteArray& source_; ///< the UTF-8 md4c parses (its text pointers point into it)
+    QString pendingIndent_;    ///< a code line's indentation as md4c sent it, until the line's text
+    int tableCells_ = 0;
     MarkdownBlock current_;
     int depth_ = 0;
-    int imageDepth_ = 0;
+    QList<bool> links_; ///< open link spans: whether each became an <a>
     unsigned headingLevel_ = 1; // headings do not nest
     bool inCode_ = false;
 };
 
+// While an answer streams, its closing fence arrives a character at a time; md4c (rightly) reads
+// "``" as a code line until the third backtick comes. The last line of a still-open block that is
+// only fence characters and is the answer's unfinished last line is taken for that closing fence.
+void dropPartialClosingFence(QList<MarkdownBlock>& blocks, char fenceChar, const QString& markdown) {
+    if (fenceChar == 0 || blocks.isEmpty() || blocks.last().kind != MarkdownBlock::Kind::Code || markdown.endsWith('\n')) return;
+    QString& code = blocks.last().code;
+    const qsizetype lineStart = code.lastIndexOf('\n') + 1;
+    const QString line = code.mid(lineStart).trimmed();
+    const QString lastLine = markdown.mid(markdown.lastIndexOf('\n') + 1).trimmed();
+    if (line.isEmpty() || line != lastLine) return;
+    for (QChar c : line)
+        if (c != QLatin1Char(fenceChar)) return;
+    code.truncate(std::max<qsizetype>(0, lineStart - 1));
+}
+
 } // namespace
 
 QList<MarkdownBlock> parseMarkdownBlocks(const QString& markdown, const MarkdownPalette& palette) {
-    Renderer renderer(palette);
+    const QByteArray utf8 = markdown.toUtf8();
+    Renderer renderer(palette, utf8);
     MD_PARSER parser{};
     parser.flags = MD_DIALECT_GITHUB | MD_FLAG_NOHTML;
     parser.enter_block = [](MD_BLOCKTYPE t, void* d, void* u) { return static_cast<Renderer*>(u)->enterBlock(t, d); };
@@ -164,8 +231,8 @@ QList<MarkdownBlock> parseMarkdownBlocks(const QString& markdown, const Markdown
     parser.enter_span = [](MD_SPANTYPE t, void* d, void* u) { return static_cast<Renderer*>(u)->enterSpan(t, d); };
     parser.leave_span = [](MD_SPANTYPE t, void* d, void* u) { return static_cast<Renderer*>(u)->leaveSpan(t, d); };
     parser.text = [](MD_TEXTTYPE t, const MD_CHAR* s, MD_SIZE n, void* u) { return static_cast<Renderer*>(u)->text(t, s, n); };
-    const QByteArray utf8 = markdown.toUtf8();
     md_parse(utf8.constData(), MD_SIZE(utf8.size()), &parser, &renderer);
+    dropPartialClosingFence(renderer.blocks, renderer.fenceChar, markdown);
     return renderer.blocks;
 }
 
