@@ -2,8 +2,9 @@
 /// @file
 /// @brief An answer's Markdown (GitHub dialect, parsed by md4c) as a list of blocks the chat view
 /// shows one by one: prose as the rich-text subset Qt Quick's Text renders, and each top-level code
-/// block on its own (for highlighting and its Copy button). One block per top-level element, so a
-/// streaming answer changes only its last block.
+/// block on its own (for highlighting and its Copy button). One block per top-level element (not
+/// merged runs of prose), so a streaming answer changes only its last block and a long answer's
+/// earlier paragraphs are never laid out again.
 
 #include <QColor>
 #include <QList>
@@ -31,7 +32,10 @@ struct MarkdownPalette {
 };
 
 /// @brief Parses `markdown`. An unterminated fence (an answer still streaming) is a code block of
-/// what has arrived. Images are shown as their description, never loaded (nothing leaves the machine).
+/// what has arrived (a closing fence half arrived is not part of it). Raw HTML in the answer is
+/// text; character references (`&amp;`, `&#169;`) are the characters; only http(s) and mailto
+/// targets become links; images are shown as their description, never loaded (nothing leaves the
+/// machine). Cost: about 3-4 ms for a 20,000-character answer (measured in tst_markdown_blocks).
 QList<MarkdownBlock> parseMarkdownBlocks(const QString& markdown, const MarkdownPalette& palette = {});
 
 } // namespace lucent::app
