@@ -57,8 +57,10 @@ Popup {
             Layout.fillWidth: true
             wrapMode: Text.Wrap
             color: Theme.mutedText
-            text: qsTr("Downloads go to %1. Models other apps keep are used where they are. This computer has about %2 for a model.")
-                  .arg(page.library.modelsFolder).arg(page.humanBytes(page.library.memoryBudget))
+            text: (page.library.deviceName.length > 0
+                   ? qsTr("Models are sized for %1 (%2 of graphics memory).").arg(page.library.deviceName).arg(page.humanBytes(page.library.memoryBudget))
+                   : qsTr("No graphics card found: models run on the processor, with about %1 of memory for a model.").arg(page.humanBytes(page.library.memoryBudget)))
+                  + " " + qsTr("Downloads go to %1. Models other apps keep are used where they are.").arg(page.library.modelsFolder)
         }
 
         ListView {
@@ -120,7 +122,7 @@ Popup {
                             font.pixelSize: 12
                             text: [row.detail, row.kind === "local" ? row.source : "", page.humanBytes(Number(row.sizeBytes)),
                                    row.fits ? qsTr("fits (about %1)").arg(page.humanBytes(Number(row.estimateBytes)))
-                                            : qsTr("needs about %1, more than this computer has").arg(page.humanBytes(Number(row.estimateBytes)))]
+                                            : qsTr("needs about %1, more than there is").arg(page.humanBytes(Number(row.estimateBytes)))]
                                   .filter(s => s.length > 0).join(" · ")
                         }
                         Label {

@@ -1,5 +1,8 @@
 #include "app/chat/LibraryController.h"
 
+#include "inference/vulkan/DeviceList.h"
+#include "inference/vulkan/VulkanInstance.h"
+
 #include <QDir>
 #include <QFileInfo>
 #include <QUrl>
@@ -18,9 +21,19 @@ double billions(const QString& parameters) { return parameters.chopped(parameter
 
 } // namespace
 
-LibraryController::LibraryController(library::DiscoveryRoots roots, ModelController& models, qint64 memoryBudget, QObject* parent)
+std::optional<std::pair<qint64, QString>> LibraryController::bestGpu() {
+    auto instance = vk::VulkanInstance::create({});
+    if (!instance) return std::nullopt;
+    for (const vk::DeviceInfo& device : vk::listDevices(**instance)) // best first
+        if (device.supported() && (device.kind == vk::DeviceKind::Discrete || device.kind == vk::DeviceKind::Integrated))
+            return std::make_pair(qint64(device.vramBytes), QString::fromStdString(device.name));
+    return std::nullopt;
+}
+
+LibraryController::LibraryController(library::DiscoveryRoots roots, ModelController& models, qint64 memoryBudget, QString gpuName,
+                                     QObject* parent)
     : QObject(parent), roots_(std::move(roots)), model_(models), budget_(memoryBudget > 0 ? memoryBudget : defaultBudget()),
-      catalog_(library::builtInCatalog()) {
+      gpuName_(std::move(gpuName)), catalog_(library::builtInCatalog()) {
     // The estimates depend on the context length the next model loads with.
     int context = models.contextLength();
     connect(&models, &ModelController::changed, this, [this, context]() mutable {
@@ -83,14 +96,14 @@ void LibraryController::rebuild(const QList<library::LocalModel>& found) {
         row.fits = local.problem.isEmpty() && qint64(row.estimateBytes) <= budget_;
         rows.push_back(row);
     }
-    // The recommendation: on the CPU a small reasoning model answers at reading speed; the largest
-    // DeepSeek-R1 distill that fits would be the pick for a GPU with its own memory.
+    // The recommendation: the largest DeepSeek-R1 distill that fits the GPU's memory; on the CPU the
+    // smallest one, which still answers at reading speed.
     recommendedId_.clear();
     double best = -1;
     for (auto& row : rows) {
         if (!row.entry || !row.entry->isDefault || !row.fits || !row.entry->id.startsWith("r1-distill")) continue;
         const double size = billions(row.entry->parameters);
-        const bool better = recommendedId_.isEmpty() || size < best; // CPU backend: the smallest
+        const bool better = recommendedId_.isEmpty() || (gpuName_.isEmpty() ? size < best : size > best);
         if (better) {
             recommendedId_ = row.entry->id;
             best = size;

@@ -15,6 +15,9 @@
 #include <QObject>
 #include <QtQml/qqmlregistration.h>
 
+#include <optional>
+#include <utility>
+
 namespace lucent::app {
 
 class LibraryController : public QObject {
@@ -25,18 +28,26 @@ class LibraryController : public QObject {
     Q_PROPERTY(bool scanning READ scanning NOTIFY changed)
     Q_PROPERTY(QString modelsFolder READ modelsFolder CONSTANT)
     Q_PROPERTY(qint64 memoryBudget READ memoryBudget NOTIFY changed)
+    Q_PROPERTY(QString deviceName READ deviceName CONSTANT)
     Q_PROPERTY(bool hasLocalModels READ hasLocalModels NOTIFY changed)
     Q_PROPERTY(QString recommendedId READ recommendedId NOTIFY changed)
 public:
     /// @brief `roots`: where to look (DiscoveryRoots::standard for the app; fixture trees in tests).
-    /// `memoryBudget`: bytes a model may use (0: 70% of this computer's memory, for the CPU backend).
-    LibraryController(library::DiscoveryRoots roots, ModelController& models, qint64 memoryBudget = 0, QObject* parent = nullptr);
+    /// `memoryBudget`: bytes a model may use (0: the best GPU's memory when there is a GPU, else 70%
+    /// of this computer's memory for the CPU backend). `gpuName`: that GPU, empty for the CPU.
+    LibraryController(library::DiscoveryRoots roots, ModelController& models, qint64 memoryBudget = 0, QString gpuName = {},
+                      QObject* parent = nullptr);
     ~LibraryController() override;
 
     LibraryModel* models() { return &rows_; }
     bool scanning() const { return scanning_; }
     QString modelsFolder() const { return roots_.lucentModels; }
     qint64 memoryBudget() const { return budget_; }
+    /// @brief The GPU models are sized for ("" when the CPU runs them).
+    QString deviceName() const { return gpuName_; }
+
+    /// @brief The memory and name of the best Vulkan GPU (discrete or integrated), or nothing.
+    static std::optional<std::pair<qint64, QString>> bestGpu();
     bool hasLocalModels() const { return hasLocal_; }
     QString recommendedId() const { return recommendedId_; }
 
@@ -70,6 +81,7 @@ private:
     library::DiscoveryRoots roots_;
     ModelController& model_;
     qint64 budget_ = 0;
+    QString gpuName_;
     QList<library::CatalogEntry> catalog_;
     LibraryModel rows_;
     QNetworkAccessManager network_;

@@ -25,9 +25,11 @@ Expected<std::unique_ptr<DesktopApp>> DesktopApp::start(DesktopOptions options) 
     app->models_ = std::make_unique<ModelController>(std::move(options.backend));
     app->chat_ = std::make_unique<ChatController>(std::move(*store), *app->models_);
     const QString modelsFolder = QDir(dataDir).filePath("models");
+    // Models are sized for the GPU the engine will pick (its own memory), else for this computer's RAM.
+    const auto gpu = options.discoveryRoots ? std::nullopt : LibraryController::bestGpu();
     app->library_ = std::make_unique<LibraryController>(
         options.discoveryRoots ? *options.discoveryRoots : library::DiscoveryRoots::standard(QDir::homePath(), modelsFolder),
-        *app->models_);
+        *app->models_, gpu ? gpu->first : 0, gpu ? gpu->second : QString());
 
     QSettings settings(app->settingsPath_, QSettings::IniFormat);
     app->models_->setContextLength(settings.value("model/context", 4096).toInt());

@@ -92,6 +92,15 @@ private slots:
         QCOMPARE(library.recommendedId(), QString("r1-distill-qwen-1.5b:q8_0"));
         QCOMPARE(role(rows, 0, "recommended").toBool(), true);
         QCOMPARE(role(rows, 2, "recommended").toBool(), false); // not the default quantization
+        // With a 12 GiB GPU the largest distill that fits is the pick.
+        LibraryController withGpu(roots, models, qint64(12) << 30, "Test GPU");
+        withGpu.setCatalog({entry("r1-distill-qwen-1.5b:q8_0", "1.5B", 1'900'000'000, "a.gguf"),
+                            entry("r1-distill-qwen-7b:q8_0", "7B", 8'100'000'000, "b.gguf"),
+                            entry("r1-distill-qwen-14b:q8_0", "14B", 15'700'000'000, "d.gguf")});
+        QSignalSpy gpuScanned(&withGpu, &LibraryController::scanFinished);
+        withGpu.refresh();
+        QVERIFY(gpuScanned.wait(10000));
+        QCOMPARE(withGpu.recommendedId(), QString("r1-distill-qwen-7b:q8_0"));
         const int local = rowTitled(rows, "Tiny test model");
         QVERIFY(local >= 0);
         QCOMPARE(role(rows, local, "kind").toString(), QString("local"));
