@@ -8,7 +8,12 @@
 //   node tests/reference/gen-llama-reference.mjs [--tool build-engine/tests/tools/lucent-make-test-model]
 //
 // `--only TEXT` regenerates just the cases whose name contains TEXT and keeps the others from the
-// existing file. Writes tests/model/data/llama_parity.json; commit it. tst_llama_parity rebuilds the same models
+// existing file. `--gpu vulkan` runs llama.cpp's Vulkan build instead (prebuilt
+// @node-llama-cpp/linux-x64-vulkan, every layer offloaded) and writes llama_parity_vulkan.json, the
+// data tests/vulkan/tst_vulkan_llama_parity compares Lucent's Vulkan backend with; llama.cpp
+// ignores CPU devices (lavapipe) unless GGML_VK_VISIBLE_DEVICES names them, so the script sets it
+// to 0 when it is unset. Writes tests/model/data/llama_parity.json (with --gpu vulkan:
+// tests/vulkan/data/llama_parity_vulkan.json); commit it. tst_llama_parity rebuilds the same models
 // in-process from the specs recorded there (the tool is deterministic given the seed).
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
@@ -77,23 +82,43 @@ const next = { token: true, logits: { filter: { includeTop: topK } }, options: {
 
 const onlyArg = process.argv.indexOf("--only");
 const only = onlyArg > 0 ? process.argv[onlyArg + 1] : null;
-const parityFile = join(root, "tests", "model", "data", "llama_parity.json");
+const gpuArg = process.argv.indexOf("--gpu");
+const gpu = gpuArg > 0 ? process.argv[gpuArg + 1] : false;
+if (gpu && gpu !== "vulkan") throw new Error("--gpu takes only vulkan");
+if (gpu) process.env.GGML_VK_VISIBLE_DEVICES ??= "0";
+const parityName = gpu ? "llama_parity_vulkan.json" : "llama_parity.json";
+const out = join(root, "tests", gpu ? "vulkan" : "model", "data");
+const parityFile = join(out, parityName);
 const previous = only && existsSync(parityFile) ? JSON.parse(readFileSync(parityFile, "utf8")).cases : [];
 
-const llama = await getLlama({ gpu: false, build: "never", logLevel: LlamaLogLevel.error });
-const work = mkdtempSync(join(tmpdir(), "lucent-parity-"));
+// Written after every case too, so a long run (llama.cpp's Vulkan build on lavapipe takes
+// minutes per model) keeps what it finished.
 const results = [];
+function save() {
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, parityName), JSON.stringify({
+    generator: "tests/reference/gen-llama-reference.mjs" + (gpu ? " --gpu vulkan" : ""),
+    llamaCpp: gpu ? `node-llama-cpp 3.22.1 (Vulkan, prebuilt, ${devices.join(", ")})` : "node-llama-cpp 3.22.1 (CPU, prebuilt)",
+    contextSize: 2048, cases: results,
+  }) + "\n");
+}
+
+const llama = await getLlama({ gpu, build: "never", logLevel: LlamaLogLevel.error });
+const devices = gpu ? await llama.getGpuDeviceNames() : [];
+if (gpu && devices.length === 0) throw new Error("llama.cpp's Vulkan build sees no device");
+const work = mkdtempSync(join(tmpdir(), "lucent-parity-"));
 try {
   for (const c of cases) {
     if (only && !c.name.includes(only)) {
       const kept = previous.find((p) => p.name === c.name);
+      if (!kept && gpu) continue; // the Vulkan data may cover a subset
       if (!kept) throw new Error(`no earlier data for ${c.name}; run without --only`);
       results.push(kept);
       continue;
     }
     const path = join(work, "model.gguf");
     execFileSync(tool, toolArgs(c, path), { stdio: "inherit" });
-    const model = await llama.loadModel({ modelPath: path });
+    const model = await llama.loadModel({ modelPath: path, ...(gpu ? { gpuLayers: "max" } : {}) });
     const context = await model.createContext({ contextSize: 2048, batchSize: 512, threads: 2, flashAttention: false });
     const sequence = context.getSequence();
     const prompt = makePrompt(model.tokens.bos ?? 1);
@@ -107,6 +132,7 @@ try {
       token = step.next.token;
     }
     results.push({ ...c, ...vocabularies[c.vocab], prompt, checkpoints: points, greedy });
+    if (gpu) save();
     console.log(`${c.name}: greedy ${greedy.slice(0, 8).map((g) => g.token).join(" ")} …`);
     await context.dispose();
     await model.dispose();
@@ -114,10 +140,5 @@ try {
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
-const out = join(root, "tests", "model", "data");
-mkdirSync(out, { recursive: true });
-writeFileSync(join(out, "llama_parity.json"), JSON.stringify({
-  generator: "tests/reference/gen-llama-reference.mjs", llamaCpp: "node-llama-cpp 3.22.1 (CPU, prebuilt)",
-  contextSize: 2048, cases: results,
-}) + "\n");
+save();
 console.log(`wrote ${results.length} cases`);
