@@ -7,6 +7,7 @@ namespace lucent::app {
 
 HighlightedCode::HighlightedCode(QObject* parent) : QObject(parent) {
     throttle_.setSingleShot(true);
+    throttle_.setTimerType(Qt::PreciseTimer); // a coarse timer may fire 5% early: "at most every 150 ms" would not hold
     connect(&throttle_, &QTimer::timeout, this, &HighlightedCode::sendRequest);
     connect(&CodeHighlighter::instance(), &CodeHighlighter::highlighted, this, &HighlightedCode::receive);
     html_ = plainCodeHtml({});

@@ -220,7 +220,8 @@ private slots:
         QElapsedTimer timer;
         timer.start();
         QCOMPARE(highlightNow(highlighter, "x", "python", false), QString("<pre>x</pre>"));
-        QVERIFY(timer.elapsed() >= CodeHighlighter::kTimeoutMs - 100);
+        // The kill timer is a coarse one (it may fire up to 5% early).
+        QVERIFY2(timer.elapsed() >= CodeHighlighter::kTimeoutMs * 94 / 100, qPrintable(QString::number(timer.elapsed())));
         QVERIFY(timer.elapsed() < CodeHighlighter::kTimeoutMs + 3000);
     }
 
