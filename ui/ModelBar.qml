@@ -38,7 +38,13 @@ ToolBar {
                 elide: Text.ElideRight
                 font.bold: true
                 color: Theme.text
-                text: bar.models.loading ? qsTr("Loading model…") : bar.models.loaded ? bar.models.name : qsTr("No model loaded")
+                text: bar.models.loading ? qsTr("Loading model… %1%").arg(Math.floor(bar.models.loadProgress * 100)) : bar.models.loaded ? bar.models.name : qsTr("No model loaded")
+            }
+            ProgressBar {
+                Layout.fillWidth: true
+                visible: bar.models.loading
+                value: bar.models.loadProgress
+                Accessible.name: qsTr("Loading the model")
             }
             Label {
                 Layout.fillWidth: true

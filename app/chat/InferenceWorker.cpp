@@ -15,6 +15,7 @@ InferenceWorker::InferenceWorker(std::unique_ptr<ChatBackend> backend, QObject* 
 void InferenceWorker::loadModel(const QString& path, int contextLength) {
     LoadOptions options;
     options.contextLength = uint32_t(std::max(contextLength, 0));
+    options.progress = [this](double fraction) { emit loadProgress(fraction); };
     auto description = backend_->load(path, options);
     if (!description) {
         emit modelLoadFailed(path, QString::fromStdString(description.error().message));

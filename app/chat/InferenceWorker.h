@@ -53,6 +53,8 @@ public slots:
 signals:
     void modelLoaded(const lucent::app::ModelDescription& description);
     void modelLoadFailed(const QString& path, const QString& message);
+    /// @brief How far a load is (0..1), every percent.
+    void loadProgress(double fraction);
     /// @brief Text added since the last batch (either part may be empty).
     void replyDelta(quint64 id, const QString& reasoning, const QString& content);
     void replyFinished(const lucent::app::GenerationOutcome& outcome);

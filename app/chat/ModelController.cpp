@@ -25,6 +25,10 @@ ModelController::ModelController(std::unique_ptr<ChatBackend> backend, QObject* 
         error_ = tr("Could not load %1: %2").arg(QFileInfo(path).fileName(), message);
         emit changed();
     });
+    connect(worker_, &InferenceWorker::loadProgress, this, [this](double fraction) {
+        loadProgress_ = fraction;
+        emit loadProgressChanged();
+    });
     connect(worker_, &InferenceWorker::replyDelta, this, &ModelController::replyDelta);
     connect(worker_, &InferenceWorker::replyFinished, this, &ModelController::replyFinished);
     connect(worker_, &InferenceWorker::replyFailed, this, &ModelController::replyFailed);
@@ -60,6 +64,8 @@ void ModelController::load(const QString& pathOrUrl) {
         return;
     }
     loading_ = true;
+    loadProgress_ = 0;
+    emit loadProgressChanged();
     error_.clear();
     emit changed();
     emit startLoad(path, contextLength_);

@@ -19,6 +19,8 @@ class ModelController : public QObject {
     QML_UNCREATABLE("Created by the application.")
     Q_PROPERTY(bool loaded READ loaded NOTIFY changed)
     Q_PROPERTY(bool loading READ loading NOTIFY changed)
+    /// How far the load is, 0..1 (the weights uploading or being read in).
+    Q_PROPERTY(double loadProgress READ loadProgress NOTIFY loadProgressChanged)
     Q_PROPERTY(QString path READ path NOTIFY changed)
     Q_PROPERTY(QString name READ name NOTIFY changed)
     Q_PROPERTY(QVariantMap info READ info NOTIFY changed)
@@ -31,6 +33,7 @@ public:
 
     bool loaded() const { return loaded_; }
     bool loading() const { return loading_; }
+    double loadProgress() const { return loadProgress_; }
     QString path() const { return description_.path; }
     QString name() const { return description_.name; }
     /// @brief architecture, quantization, parameters, fileBytes, device, contextLength, trainedContext.
@@ -51,6 +54,7 @@ public:
 
 signals:
     void changed();
+    void loadProgressChanged();
     void modelReady();
     void replyDelta(quint64 id, const QString& reasoning, const QString& content);
     void replyFinished(const lucent::app::GenerationOutcome& outcome);
@@ -65,6 +69,7 @@ private:
     ModelDescription description_;
     bool loaded_ = false;
     bool loading_ = false;
+    double loadProgress_ = 0;
     QString error_;
     int contextLength_ = 4096;
 };

@@ -28,6 +28,30 @@ std::optional<int> autoGpu() {
 
 } // namespace
 
+namespace {
+
+// Touches every page of the weights (the mapping reads them from disk), reporting progress: a model
+// on a slow disk shows a moving bar instead of a first reply that stalls.
+void readWeightsIn(const GgufFile& file, const std::function<void(double)>& progress) {
+    constexpr size_t kPage = 4096;
+    uint64_t total = 0, done = 0;
+    for (const auto& tensor : file.tensors()) total += file.tensorData(tensor).size();
+    volatile uint8_t sink = 0;
+    double reported = -1;
+    for (const auto& tensor : file.tensors()) {
+        const auto bytes = file.tensorData(tensor);
+        for (size_t at = 0; at < bytes.size(); at += kPage) sink = sink + bytes[at];
+        done += bytes.size();
+        const double fraction = total ? double(done) / double(total) : 1.0;
+        if (fraction - reported >= 0.01 || done == total) {
+            progress(fraction);
+            reported = fraction;
+        }
+    }
+}
+
+} // namespace
+
 Expected<OpenedBackend> openBackend(GgufFile file, const LoadOptions& options) {
     std::optional<int> device = options.device;
     bool vulkan = options.backend == BackendChoice::Vulkan;
@@ -40,11 +64,14 @@ Expected<OpenedBackend> openBackend(GgufFile file, const LoadOptions& options) {
         gpu.contextLength = options.contextLength;
         gpu.device.device = device;
         gpu.device.instance.validation = options.validation;
+        if (options.progress)
+            gpu.progress = [&options](uint64_t done, uint64_t total) { options.progress(total ? double(done) / double(total) : 1.0); };
         auto model = vk::VulkanModel::create(std::move(file), gpu);
         if (!model) return fail(model.error());
         const std::string description = vulkanDescription((*model)->context().info());
         return OpenedBackend{std::move(*model), description, true};
     }
+    if (options.progress) readWeightsIn(file, options.progress);
     CpuModelOptions cpu;
     cpu.contextLength = options.contextLength;
     cpu.threads = options.threads;

@@ -12,6 +12,7 @@
 #include "inference/model/Backend.h"
 #include "inference/tokenizer/Tokenizer.h"
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -32,6 +33,9 @@ struct LoadOptions {
     BackendChoice backend = BackendChoice::Auto;
     std::optional<int> device = std::nullopt; ///< index in `lucent-cli devices`; none: the best one
     bool validation = false;              ///< Vulkan validation layers (tests)
+    /// Called while the weights load, with the fraction done (0..1): the upload to a GPU, or on the
+    /// CPU reading every page of the weights in (so the first reply does not wait on the disk).
+    std::function<void(double)> progress = {};
 };
 
 /// @brief A backend opened on a model file, and the words that name its device.
