@@ -8,7 +8,8 @@
 //
 // lavapipe runs a case in ~3 minutes on a shared 2-core machine, so by default one case per
 // architecture and weight family runs (float, 8-bit, legacy 4-bit, K-quant mix, tied head);
-// LUCENT_PARITY_ALL=1 runs all 19.
+// LUCENT_PARITY_ALL=1 runs all 19; LUCENT_PARITY_CASE="<name>" runs just that one (CTest runs two
+// cases this way, each in its own process).
 //
 // Tolerances (scaled by max(1, |logit|/4) as in tst_llama_parity), from what separates the two:
 //  - Float weights: llama.cpp's Vulkan matrix kernels round the activations to fp16 for the
@@ -79,9 +80,10 @@ private slots:
         QVERIFY2(!vulkanCases.isEmpty(), "tests/vulkan/data/llama_parity_vulkan.json is missing or empty");
         const QStringList representative{"qwen2 Q8_0 gqa6", "qwen2 Q4_0 gqa6", "qwen3 BF16 gqa7", "llama F32 gqa7", "llama Q4_K_M gqa7 tied"};
         const bool all = qEnvironmentVariableIntValue("LUCENT_PARITY_ALL") == 1;
+        const QString only = qEnvironmentVariable("LUCENT_PARITY_CASE"); // one case per process (CTest)
         for (const auto& c : cpuCases) {
             QJsonObject chosen = c.toObject();
-            if (!all && !representative.contains(chosen["name"].toString())) continue;
+            if (!only.isEmpty() ? chosen["name"].toString() != only : !all && !representative.contains(chosen["name"].toString())) continue;
             chosen["reference"] = QString("llama.cpp CPU");
             for (const auto& v : vulkanCases)
                 if (v.toObject()["name"] == chosen["name"]) {
@@ -90,6 +92,7 @@ private slots:
                 }
             cases_.append(chosen);
         }
+        QVERIFY2(!cases_.isEmpty(), qPrintable("no parity case is named '" + only + "'"));
         QVERIFY(dir_.isValid());
     }
 
