@@ -123,7 +123,6 @@ Value stringMethod(const std::string& text, const std::string& name) {
 }
 
 Value dictMethod(const Value& dict, const std::string& name) {
-    const Object& object = dict.asObject();
     if (name == "get")
         return makeFunction([dict](const CallArguments& args) {
             const Value key = args.get(0, "key");
@@ -142,7 +141,6 @@ Value dictMethod(const Value& dict, const std::string& name) {
     }
     if (name == "dictsort")
         return makeFunction([dict](const CallArguments& args) { return applyFilter("dictsort", dict, args, true); });
-    (void)object;
     return {};
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 namespace lucent::jinja {
 namespace {
@@ -47,6 +48,8 @@ Value attributePath(const Value& item, const std::string& path) {
     }
 }
 
+constexpr size_t kKeywordOnly = SIZE_MAX; // a position no call has: only the keyword counts
+
 bool booleanArgument(const CallArguments& args, size_t index, const char* name, bool fallback) {
     const Value value = args.get(index, name);
     if (value.isUndefined()) return fallback;
@@ -82,12 +85,12 @@ std::string joinText(const Value& operand, const std::string& separator) {
 
 Value tojson(const Value& operand, const CallArguments& args) {
     JsonFormat format;
-    const Value indent = args.get(99, "indent");
+    const Value indent = args.keyword("indent");
     if (indent.isInt()) format.indent = int(std::clamp<int64_t>(indent.asInt(), 0, 64));
     else if (!indent.isUndefined() && !indent.isNone()) raise("tojson's indent must be a number");
-    format.ensureAscii = booleanArgument(args, 99, "ensure_ascii", false);
-    format.sortKeys = booleanArgument(args, 99, "sort_keys", false);
-    const Value separators = args.get(99, "separators");
+    format.ensureAscii = booleanArgument(args, kKeywordOnly, "ensure_ascii", false);
+    format.sortKeys = booleanArgument(args, kKeywordOnly, "sort_keys", false);
+    const Value separators = args.keyword("separators");
     if (separators.isArray()) {
         const auto& pair = separators.asArray();
         if (pair.size() != 2 || !pair[0].isString() || !pair[1].isString()) raise("tojson's separators must be two strings");
@@ -137,9 +140,9 @@ Value selectOrReject(const Array& items, const CallArguments& args, bool select)
 }
 
 Value mapAttribute(const Array& items, const CallArguments& args) {
-    const Value attribute = args.get(99, "attribute");
+    const Value attribute = args.keyword("attribute");
     if (!attribute.isString()) raise("map() is supported with attribute='name' only");
-    const Value fallback = args.get(99, "default");
+    const Value fallback = args.keyword("default");
     Array out;
     for (const auto& item : items) {
         if (!item.isAttributeContainer()) raise("map(attribute=…) works on a list of dicts only");

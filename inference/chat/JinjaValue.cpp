@@ -56,6 +56,10 @@ std::string Value::typeName() const {
 
 Value CallArguments::get(size_t index, std::string_view name) const {
     if (index < positional.size()) return positional[index];
+    return keyword(name);
+}
+
+Value CallArguments::keyword(std::string_view name) const {
     for (const auto& [key, value] : keywords)
         if (key == name) return value;
     return {};

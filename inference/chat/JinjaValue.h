@@ -89,6 +89,8 @@ struct CallArguments {
     std::vector<std::pair<std::string, Value>> keywords;
     /// @brief Positional `index`, else keyword `name`, else nothing (undefined).
     Value get(size_t index, std::string_view name) const;
+    /// @brief Keyword `name` only (filters such as tojson take no positional options).
+    Value keyword(std::string_view name) const;
 };
 
 /// @brief How tojson writes: Python json.dumps's options as the reference implements them.
