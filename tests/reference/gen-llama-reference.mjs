@@ -8,7 +8,8 @@
 //   node tests/reference/gen-llama-reference.mjs [--tool build-engine/tests/tools/lucent-make-test-model]
 //
 // `--only TEXT` regenerates just the cases whose name contains TEXT and keeps the others from the
-// existing file. `--gpu vulkan` runs llama.cpp's Vulkan build instead (prebuilt
+// existing file. `--resume` keeps every case the existing file already has and generates only the
+// missing ones (an interrupted run continues where it stopped). `--gpu vulkan` runs llama.cpp's Vulkan build instead (prebuilt
 // @node-llama-cpp/linux-x64-vulkan, every layer offloaded) and writes llama_parity_vulkan.json, the
 // data tests/vulkan/tst_vulkan_llama_parity compares Lucent's Vulkan backend with; llama.cpp
 // ignores CPU devices (lavapipe) unless GGML_VK_VISIBLE_DEVICES names them, so the script sets it
@@ -89,7 +90,8 @@ if (gpu) process.env.GGML_VK_VISIBLE_DEVICES ??= "0";
 const parityName = gpu ? "llama_parity_vulkan.json" : "llama_parity.json";
 const out = join(root, "tests", gpu ? "vulkan" : "model", "data");
 const parityFile = join(out, parityName);
-const previous = only && existsSync(parityFile) ? JSON.parse(readFileSync(parityFile, "utf8")).cases : [];
+const resume = process.argv.includes("--resume");
+const previous = (only || resume) && existsSync(parityFile) ? JSON.parse(readFileSync(parityFile, "utf8")).cases : [];
 
 // Written after every case too, so a long run (llama.cpp's Vulkan build on lavapipe takes
 // minutes per model) keeps what it finished.
@@ -109,6 +111,11 @@ if (gpu && devices.length === 0) throw new Error("llama.cpp's Vulkan build sees 
 const work = mkdtempSync(join(tmpdir(), "lucent-parity-"));
 try {
   for (const c of cases) {
+    const done = resume && previous.find((p) => p.name === c.name);
+    if (done && !(only && c.name.includes(only))) {
+      results.push(done);
+      continue;
+    }
     if (only && !c.name.includes(only)) {
       const kept = previous.find((p) => p.name === c.name);
       if (!kept && gpu) continue; // the Vulkan data may cover a subset
@@ -132,7 +139,7 @@ try {
       token = step.next.token;
     }
     results.push({ ...c, ...vocabularies[c.vocab], prompt, checkpoints: points, greedy });
-    if (gpu) save();
+    if (gpu || resume) save();
     console.log(`${c.name}: greedy ${greedy.slice(0, 8).map((g) => g.token).join(" ")} …`);
     await context.dispose();
     await model.dispose();
