@@ -30,22 +30,25 @@ Expected<std::unique_ptr<ComputeBatch>> ComputeBatch::create(const VulkanContext
     allocateInfo.commandBufferCount = 1;
     if (VkResult r = vkAllocateCommandBuffers(context.device(), &allocateInfo, &self->commands_); r != VK_SUCCESS)
         return fail(failure("allocate a command buffer", r));
-    const VkDescriptorPoolSize size{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, maxDispatches * kMaxBindingsPerDispatch};
+    const VkDescriptorPoolSize sizes[] = {{VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, maxDispatches * kMaxBindingsPerDispatch},
+                                          {VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER, maxDispatches * 2}};
     VkDescriptorPoolCreateInfo poolInfo{VK_STRUCTURE_TYPE_DESCRIPTOR_POOL_CREATE_INFO};
     poolInfo.maxSets = maxDispatches;
-    poolInfo.poolSizeCount = 1;
-    poolInfo.pPoolSizes = &size;
+    poolInfo.poolSizeCount = 2;
+    poolInfo.pPoolSizes = sizes;
     if (VkResult r = vkCreateDescriptorPool(context.device(), &poolInfo, nullptr, &self->pool_); r != VK_SUCCESS)
         return fail(failure("create a descriptor pool", r));
     VkFenceCreateInfo fenceInfo{VK_STRUCTURE_TYPE_FENCE_CREATE_INFO};
     if (VkResult r = vkCreateFence(context.device(), &fenceInfo, nullptr, &self->fence_); r != VK_SUCCESS)
         return fail(failure("create a fence", r));
+    self->profiler_ = DispatchProfiler::createIfWanted(context, maxDispatches);
     return self;
 }
 
 ComputeBatch::~ComputeBatch() {
     const VkDevice device = context_.device();
     if (inFlight_) vkWaitForFences(device, 1, &fence_, VK_TRUE, UINT64_MAX);
+    profiler_.reset();
     if (recording_) vkEndCommandBuffer(commands_);
     if (fence_ != VK_NULL_HANDLE) vkDestroyFence(device, fence_, nullptr);
     if (pool_ != VK_NULL_HANDLE) vkDestroyDescriptorPool(device, pool_, nullptr);
@@ -72,6 +75,7 @@ void ComputeBatch::begin() {
     recording_ = true;
     // uploads and earlier batches wrote through other command buffers: order against them once
     globalBarrier(commands_);
+    if (profiler_) profiler_->begin(commands_);
 }
 
 void ComputeBatch::dispatch(const std::string& shader, std::initializer_list<uint32_t> specialization,
@@ -83,7 +87,12 @@ void ComputeBatch::dispatch(const std::string& shader, std::initializer_list<uin
     if (groupsX > maxGroups[0] || groupsY > maxGroups[1] || groupsZ > maxGroups[2])
         return recordError(Error{"A " + shader + " dispatch needs more workgroups than " + context_.info().name + " allows (a bug)."});
     if (groupsX == 0 || groupsY == 0 || groupsZ == 0) return; // nothing to do
-    auto pipeline = pipelines_.get({shader, uint32_t(bindings.size()), std::vector<uint32_t>(specialization)});
+    uint32_t texelBindings = 0, bit = 1;
+    for (const BufferRange& range : bindings) {
+        if (range.texels) texelBindings |= bit;
+        bit <<= 1;
+    }
+    auto pipeline = pipelines_.get({shader, uint32_t(bindings.size()), std::vector<uint32_t>(specialization), texelBindings});
     if (!pipeline) return recordError(pipeline.error());
 
     // descriptor set: one per dispatch, freed together when the pool is reset
@@ -95,17 +104,25 @@ void ComputeBatch::dispatch(const std::string& shader, std::initializer_list<uin
     if (VkResult r = vkAllocateDescriptorSets(context_.device(), &allocateInfo, &set); r != VK_SUCCESS)
         return recordError(failure("allocate a descriptor set (too many dispatches in one batch)", r));
     VkDescriptorBufferInfo infos[kMaxBindingsPerDispatch];
+    VkBufferView views[kMaxBindingsPerDispatch];
     VkWriteDescriptorSet writes[kMaxBindingsPerDispatch];
     uint32_t i = 0;
     for (const BufferRange& range : bindings) {
         assert(range.buffer && range.offset % context_.limits().bindingAlignment == 0 && range.bytes <= context_.limits().maxBindingBytes);
-        infos[i] = {range.buffer->handle(), range.offset, range.bytes};
         writes[i] = {VK_STRUCTURE_TYPE_WRITE_DESCRIPTOR_SET};
         writes[i].dstSet = set;
         writes[i].dstBinding = i;
         writes[i].descriptorCount = 1;
-        writes[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
-        writes[i].pBufferInfo = &infos[i];
+        if (range.texels) {
+            views[i] = range.buffer->texelView(range.offset, range.bytes);
+            if (views[i] == VK_NULL_HANDLE) return recordError(Error{"Could not make a texel view for " + shader + " (a bug)."});
+            writes[i].descriptorType = VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER;
+            writes[i].pTexelBufferView = &views[i];
+        } else {
+            infos[i] = {range.buffer->handle(), range.offset, range.bytes};
+            writes[i].descriptorType = VK_DESCRIPTOR_TYPE_STORAGE_BUFFER;
+            writes[i].pBufferInfo = &infos[i];
+        }
         ++i;
     }
     vkUpdateDescriptorSets(context_.device(), i, writes, 0, nullptr);
@@ -114,6 +131,7 @@ void ComputeBatch::dispatch(const std::string& shader, std::initializer_list<uin
     vkCmdBindDescriptorSets(commands_, VK_PIPELINE_BIND_POINT_COMPUTE, (*pipeline)->layout, 0, 1, &set, 0, nullptr);
     if (pushBytes) vkCmdPushConstants(commands_, (*pipeline)->layout, VK_SHADER_STAGE_COMPUTE_BIT, 0, pushBytes, push);
     vkCmdDispatch(commands_, groupsX, groupsY, groupsZ);
+    if (profiler_) profiler_->afterDispatch(commands_, shader, groupsX * groupsY * groupsZ);
     ++dispatches_;
 }
 
@@ -162,6 +180,7 @@ Expected<void> ComputeBatch::submitAndWait() {
     const VkResult waited = context_.noteSubmission(vkWaitForFences(context_.device(), 1, &fence_, VK_TRUE, UINT64_MAX));
     inFlight_ = false;
     if (waited != VK_SUCCESS) return fail(failure("finish GPU work", waited));
+    if (profiler_) profiler_->collect();
     return {};
 }
 

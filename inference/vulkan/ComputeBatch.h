@@ -9,6 +9,7 @@
 
 #include "inference/core/Expected.h"
 #include "inference/vulkan/DeviceBuffer.h"
+#include "inference/vulkan/DispatchProfiler.h"
 #include "inference/vulkan/PipelineCache.h"
 
 #include <vulkan/vulkan.h>
@@ -69,6 +70,7 @@ private:
     bool inFlight_ = false;
     uint32_t dispatches_ = 0;
     std::optional<Error> error_;
+    std::unique_ptr<DispatchProfiler> profiler_; ///< LUCENT_VK_PROFILE
 };
 
 } // namespace lucent::vk

@@ -73,7 +73,8 @@ Expected<std::unique_ptr<DeviceBuffer>> DeviceBuffer::create(const VulkanContext
     // buffer
     VkBufferCreateInfo bufferInfo{VK_STRUCTURE_TYPE_BUFFER_CREATE_INFO};
     bufferInfo.size = bytes;
-    bufferInfo.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT | VK_BUFFER_USAGE_TRANSFER_DST_BIT;
+    bufferInfo.usage = VK_BUFFER_USAGE_STORAGE_BUFFER_BIT | VK_BUFFER_USAGE_UNIFORM_TEXEL_BUFFER_BIT | VK_BUFFER_USAGE_TRANSFER_SRC_BIT |
+                       VK_BUFFER_USAGE_TRANSFER_DST_BIT;
     bufferInfo.sharingMode = VK_SHARING_MODE_EXCLUSIVE;
     if (VkResult result = vkCreateBuffer(self->device_, &bufferInfo, nullptr, &self->buffer_); result != VK_SUCCESS)
         return fail(failure("create a buffer of " + formatBytes(bytes), result));
@@ -105,7 +106,22 @@ Expected<std::unique_ptr<DeviceBuffer>> DeviceBuffer::create(const VulkanContext
     return self;
 }
 
+VkBufferView DeviceBuffer::texelView(uint64_t offset, uint64_t bytes) const {
+    const auto key = std::make_pair(offset, bytes);
+    if (auto found = views_.find(key); found != views_.end()) return found->second;
+    VkBufferViewCreateInfo info{VK_STRUCTURE_TYPE_BUFFER_VIEW_CREATE_INFO};
+    info.buffer = buffer_;
+    info.format = VK_FORMAT_R32G32B32A32_UINT;
+    info.offset = offset;
+    info.range = bytes;
+    VkBufferView view = VK_NULL_HANDLE;
+    if (vkCreateBufferView(device_, &info, nullptr, &view) != VK_SUCCESS) return VK_NULL_HANDLE;
+    views_.emplace(key, view);
+    return view;
+}
+
 DeviceBuffer::~DeviceBuffer() {
+    for (const auto& [range, view] : views_) vkDestroyBufferView(device_, view, nullptr);
     if (mapped_) vkUnmapMemory(device_, memory_);
     if (buffer_ != VK_NULL_HANDLE) vkDestroyBuffer(device_, buffer_, nullptr);
     if (memory_ != VK_NULL_HANDLE) vkFreeMemory(device_, memory_, nullptr);

@@ -8,8 +8,10 @@
 #include <vulkan/vulkan.h>
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
+#include <utility>
 
 namespace lucent::vk {
 
@@ -36,9 +38,13 @@ public:
     uint64_t bytes() const { return bytes_; }
     /// @brief The host address of the memory, or null when it is not host-visible.
     uint8_t* mapped() const { return mapped_; }
+    /// @brief A view of `bytes` at `offset` as uvec4 texels (R32G32B32A32_UINT), made on first
+    /// use and kept as long as the buffer; VK_NULL_HANDLE when it cannot be made.
+    VkBufferView texelView(uint64_t offset, uint64_t bytes) const;
 
 private:
     DeviceBuffer() = default;
+    mutable std::map<std::pair<uint64_t, uint64_t>, VkBufferView> views_;
     VkDevice device_ = VK_NULL_HANDLE;
     VkBuffer buffer_ = VK_NULL_HANDLE;
     VkDeviceMemory memory_ = VK_NULL_HANDLE;
@@ -51,7 +57,14 @@ struct BufferRange {
     const DeviceBuffer* buffer = nullptr;
     uint64_t offset = 0;
     uint64_t bytes = 0;
+    bool texels = false; ///< bound as a uniform texel buffer of uvec4 (usamplerBuffer), not a storage buffer
 };
+
+/// @brief `range` bound as uvec4 texels (offset and bytes multiples of 16).
+inline BufferRange asTexels(BufferRange range) {
+    range.texels = true;
+    return range;
+}
 
 /// @brief The whole buffer as a range.
 inline BufferRange wholeBuffer(const DeviceBuffer& buffer) { return {&buffer, 0, buffer.bytes()}; }

@@ -58,6 +58,8 @@ void probeProperties(VkPhysicalDevice device, const std::vector<VkExtensionPrope
     caps.maxMemoryAllocationSize = v11.maxMemoryAllocationSize;
     caps.maxBufferSize = hasMaintenance4 ? maintenance4.maxBufferSize : v11.maxMemoryAllocationSize;
     caps.minStorageBufferOffsetAlignment = limits.minStorageBufferOffsetAlignment;
+    caps.minTexelBufferOffsetAlignment = limits.minTexelBufferOffsetAlignment;
+    caps.maxTexelBufferElements = limits.maxTexelBufferElements;
     caps.maxComputeSharedMemory = limits.maxComputeSharedMemorySize;
     caps.maxWorkgroupInvocations = limits.maxComputeWorkGroupInvocations;
     for (int i = 0; i < 3; ++i) caps.maxWorkgroupCount[size_t(i)] = limits.maxComputeWorkGroupCount[i];
@@ -92,6 +94,7 @@ void probeHeaps(VkPhysicalDevice device, DeviceInfo& info) {
         MemoryHeap heap;
         heap.bytes = memory.memoryProperties.memoryHeaps[i].size;
         heap.budgetBytes = info.caps.memoryBudget && budget.heapBudget[i] ? std::min(budget.heapBudget[i], heap.bytes) : heap.bytes;
+        heap.usageBytes = info.caps.memoryBudget ? std::min(budget.heapUsage[i], heap.budgetBytes) : 0;
         heap.deviceLocal = memory.memoryProperties.memoryHeaps[i].flags & VK_MEMORY_HEAP_DEVICE_LOCAL_BIT;
         if (heap.deviceLocal) info.vramBytes += heap.bytes;
         info.caps.heaps.push_back(heap);

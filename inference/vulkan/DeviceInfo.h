@@ -23,6 +23,7 @@ std::string_view deviceKindName(DeviceKind kind);
 struct MemoryHeap {
     uint64_t bytes = 0;
     uint64_t budgetBytes = 0; ///< what VK_EXT_memory_budget says this process may use; = bytes without it
+    uint64_t usageBytes = 0;  ///< what VK_EXT_memory_budget says this process uses now; 0 without it
     bool deviceLocal = false;
 };
 
@@ -49,6 +50,8 @@ struct DeviceCapabilities {
     uint64_t maxMemoryAllocationSize = 0;
     uint64_t maxBufferSize = 0; ///< maintenance4; = maxMemoryAllocationSize when unknown
     uint64_t minStorageBufferOffsetAlignment = 0;
+    uint64_t minTexelBufferOffsetAlignment = 0;
+    uint64_t maxTexelBufferElements = 0;
     uint32_t maxComputeSharedMemory = 0;
     uint32_t maxWorkgroupInvocations = 0;
     std::array<uint32_t, 3> maxWorkgroupCount{};

@@ -18,7 +18,7 @@ Expected<std::unique_ptr<TensorStore>> TensorStore::create(const VulkanContext& 
         DeviceTensor tensor{shapes[t].type, shapes[t].cols, shapes[t].rows, {}};
         const uint64_t rowSize = rowBytes(tensor.type, tensor.cols);
         for (const SlicePlacement& slice : plan->slices[t])
-            tensor.slices.push_back({{self->chunks_[slice.chunk].get(), slice.offset, (slice.rowCount * rowSize + 3) / 4 * 4},
+            tensor.slices.push_back({{self->chunks_[slice.chunk].get(), slice.offset, (slice.rowCount * rowSize + kSlicePadding - 1) / kSlicePadding * kSlicePadding},
                                      slice.firstRow, slice.rowCount});
         self->tensors_.push_back(std::move(tensor));
     }

@@ -7,6 +7,7 @@
 /// inference/cpu/ that tests/vulkan compares it with.
 
 #include "inference/vulkan/ComputeBatch.h"
+#include "inference/vulkan/DeviceInfo.h"
 #include "inference/vulkan/DeviceTensor.h"
 
 #include <cstddef>
@@ -27,6 +28,17 @@ void recordSwiglu(ComputeBatch& batch, const BufferRange& gate, const BufferRang
 /// @brief out[r] = rmsNorm(x[r]) · weight for `rows` rows of n floats (out may be x).
 void recordRmsNorm(ComputeBatch& batch, const BufferRange& x, const BufferRange& weight, const BufferRange& out, uint32_t n,
                    uint32_t rows, float eps);
+
+/// @brief How the decode mat-vec kernel is laid out on a device (its specialization constants).
+struct MatVecShape {
+    uint32_t workgroup = 64; ///< invocations per workgroup (a power of two)
+    uint32_t rows = 2;       ///< rows per workgroup
+    bool subgroups = false;  ///< sums with subgroup arithmetic (the _sg shader variants)
+    bool texels = false;     ///< quantized weights and x read as uniform texel buffers (the _tx variants)
+};
+
+/// @brief The mat-vec layout for `device` (LUCENT_VK_MATVEC="workgroup,rows" overrides it).
+MatVecShape matVecShape(const DeviceInfo& device);
 
 /// @brief y[t] = W · x[t] for nTokens tokens (x: nTokens × w.cols floats, y: nTokens × w.rows),
 /// one dispatch per slice of W. Any weight type; fp32 accumulation.

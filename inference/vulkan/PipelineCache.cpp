@@ -47,10 +47,11 @@ Expected<std::unique_ptr<ComputePipeline>> PipelineCache::build(const PipelineKe
     ComputePipeline& p = *guard.pipeline;
     p.bindingCount = key.bindingCount;
 
-    // layouts: N storage buffers, push constants
+    // layouts: N storage (or uniform texel) buffers, push constants
     std::vector<VkDescriptorSetLayoutBinding> bindings(key.bindingCount);
     for (uint32_t i = 0; i < key.bindingCount; ++i)
-        bindings[i] = {i, VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1, VK_SHADER_STAGE_COMPUTE_BIT, nullptr};
+        bindings[i] = {i, (key.texelBindings >> i) & 1u ? VK_DESCRIPTOR_TYPE_UNIFORM_TEXEL_BUFFER : VK_DESCRIPTOR_TYPE_STORAGE_BUFFER, 1,
+                       VK_SHADER_STAGE_COMPUTE_BIT, nullptr};
     VkDescriptorSetLayoutCreateInfo setInfo{VK_STRUCTURE_TYPE_DESCRIPTOR_SET_LAYOUT_CREATE_INFO};
     setInfo.bindingCount = key.bindingCount;
     setInfo.pBindings = bindings.data();

@@ -34,6 +34,7 @@ struct PipelineKey {
     std::string shader;
     uint32_t bindingCount = 0;
     std::vector<uint32_t> specialization; ///< constant_id 0, 1, … in order
+    uint32_t texelBindings = 0;           ///< bit i: binding i is a uniform texel buffer, not a storage buffer
     auto operator<=>(const PipelineKey&) const = default;
 };
 

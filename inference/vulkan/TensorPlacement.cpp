@@ -19,9 +19,9 @@ uint64_t PlacementPlan::totalBytes() const {
 
 Expected<PlacementPlan> planPlacement(std::span<const TensorShape> tensors, const MemoryLimits& limits) {
     PlacementPlan plan;
-    // Shaders read weights as 32-bit words, so a binding covers whole words: a slice's range is
-    // rounded up to 4 bytes (padding that stays in the chunk).
-    const uint64_t sliceLimit = std::min(limits.maxBindingBytes, limits.maxAllocationBytes) / 4 * 4;
+    // The mat-vec kernel reads weights 16 bytes at a time (uvec4), so a binding covers whole
+    // 16-byte words: a slice's range is rounded up to 16 bytes (padding that stays in the chunk).
+    const uint64_t sliceLimit = std::min(limits.maxBindingBytes, limits.maxAllocationBytes) / kSlicePadding * kSlicePadding;
     for (const TensorShape& tensor : tensors) {
         const uint64_t rowSize = rowBytes(tensor.type, tensor.cols);
         if (rowSize == 0 || rowSize > sliceLimit)
@@ -33,7 +33,7 @@ Expected<PlacementPlan> planPlacement(std::span<const TensorShape> tensors, cons
             // the next slice: as many rows as fit in one binding and in the current chunk's room
             if (plan.chunkBytes.empty()) plan.chunkBytes.push_back(0);
             uint64_t offset = alignUp(plan.chunkBytes.back(), limits.bindingAlignment);
-            uint64_t room = offset < limits.maxAllocationBytes ? (limits.maxAllocationBytes - offset) / 4 * 4 : 0;
+            uint64_t room = offset < limits.maxAllocationBytes ? (limits.maxAllocationBytes - offset) / kSlicePadding * kSlicePadding : 0;
             if (room < rowSize) {
                 plan.chunkBytes.push_back(0);
                 offset = 0;
@@ -41,7 +41,7 @@ Expected<PlacementPlan> planPlacement(std::span<const TensorShape> tensors, cons
             }
             const uint64_t rows = std::min({tensor.rows - row, sliceLimit / rowSize, room / rowSize});
             slices.push_back({plan.chunkBytes.size() - 1, offset, row, rows});
-            plan.chunkBytes.back() = offset + alignUp(rows * rowSize, 4);
+            plan.chunkBytes.back() = offset + alignUp(rows * rowSize, kSlicePadding);
             row += rows;
         }
         plan.slices.push_back(std::move(slices));

@@ -45,7 +45,7 @@ Expected<std::unique_ptr<VulkanContext>> VulkanContext::create(const ContextOpti
     const DeviceCapabilities& caps = self->info_.caps;
     self->limits_.maxBindingBytes = caps.maxStorageBufferRange;
     self->limits_.maxAllocationBytes = std::min({caps.maxMemoryAllocationSize, caps.maxBufferSize, kMaxChunkBytes});
-    self->limits_.bindingAlignment = std::max<uint64_t>(caps.minStorageBufferOffsetAlignment, 4);
+    self->limits_.bindingAlignment = std::max({caps.minStorageBufferOffsetAlignment, caps.minTexelBufferOffsetAlignment, kSlicePadding});
     if (options.forceMaxBindingBytes) self->limits_.maxBindingBytes = std::min(self->limits_.maxBindingBytes, options.forceMaxBindingBytes);
     if (options.forceMaxAllocationBytes)
         self->limits_.maxAllocationBytes = std::min(self->limits_.maxAllocationBytes, options.forceMaxAllocationBytes);

@@ -35,8 +35,11 @@ struct ContextOptions {
 struct MemoryLimits {
     uint64_t maxBindingBytes;    ///< one descriptor's range (maxStorageBufferRange)
     uint64_t maxAllocationBytes; ///< one buffer and its memory (min of allocation, buffer size, 1 GiB)
-    uint64_t bindingAlignment;   ///< minStorageBufferOffsetAlignment
+    uint64_t bindingAlignment;   ///< minStorageBufferOffsetAlignment, at least kSlicePadding
 };
+
+/// @brief Weight bindings start and end on 16-byte boundaries: kernels read them as uvec4.
+constexpr uint64_t kSlicePadding = 16;
 
 /// @brief The open device. Not copyable; every other Vulkan object borrows it and must die first.
 class VulkanContext {

@@ -1,0 +1,204 @@
+// lucent_bench_vulkan_kernels: device time of the decode mat-vec for each weight type on the
+// matrix shapes of a model's forward pass, and the device's read bandwidth (a probe kernel), so
+// kernel work can be judged without the rest of the model and on a busy machine (the minimum of
+// many runs is what the kernel costs; the median shows the noise).
+//
+//   lucent_bench_vulkan_kernels [--device I] [--types Q4_0,Q8_0,Q4_K,Q6_K] [--shape 1.5b|7b|tiny]
+//                               [--runs 20] [--bandwidth-mib 512]
+//
+// Prints one line per type and matrix: rows×cols, min and median ms per mat-vec, weights per
+// second and weight bytes per second; then the bandwidth probe. LUCENT_VK_MATVEC="workgroup,rows"
+// overrides the mat-vec layout (see inference/vulkan/Kernels.h) for tuning.
+#include "inference/quant/Quantize.h"
+#include "inference/vulkan/ComputeBatch.h"
+#include "inference/vulkan/DeviceBuffer.h"
+#include "inference/vulkan/DeviceTensor.h"
+#include "inference/vulkan/Kernels.h"
+#include "inference/vulkan/PipelineCache.h"
+#include "inference/vulkan/StagingUploader.h"
+#include "inference/vulkan/VulkanContext.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+using namespace lucent;
+using namespace lucent::vk;
+
+namespace {
+
+struct Options {
+    std::optional<int> device;
+    std::vector<TensorType> types{TensorType::Q4_0, TensorType::Q8_0, TensorType::Q4_K, TensorType::Q6_K};
+    std::string shape = "1.5b";
+    int runs = 20;
+    uint64_t bandwidthMib = 512;
+};
+
+struct Matrix {
+    const char* name;
+    uint64_t rows, cols;
+};
+
+std::vector<Matrix> matricesOf(const std::string& shape) {
+    if (shape == "tiny") return {{"small", 64, 512}, {"odd", 37, 768}};
+    if (shape == "7b")
+        return {{"attn_q/o", 3584, 3584}, {"attn_k/v", 512, 3584}, {"ffn_gate/up", 18944, 3584}, {"ffn_down", 3584, 18944}, {"output", 152064, 3584}};
+    return {{"attn_q/o", 1536, 1536}, {"attn_k/v", 256, 1536}, {"ffn_gate/up", 8960, 1536}, {"ffn_down", 1536, 8960}, {"output", 151936, 1536}};
+}
+
+std::optional<TensorType> typeNamed(const std::string& name) {
+    for (TensorType t : {TensorType::F32, TensorType::F16, TensorType::BF16, TensorType::Q4_0, TensorType::Q4_1, TensorType::Q5_0,
+                         TensorType::Q5_1, TensorType::Q8_0, TensorType::Q4_K, TensorType::Q5_K, TensorType::Q6_K})
+        if (tensorTypeName(t) == name) return t;
+    return std::nullopt;
+}
+
+bool parse(int argc, char** argv, Options& o) {
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        const bool hasValue = i + 1 < argc;
+        if (a == "--device" && hasValue) o.device = std::atoi(argv[++i]);
+        else if (a == "--shape" && hasValue) o.shape = argv[++i];
+        else if (a == "--runs" && hasValue) o.runs = std::max(1, std::atoi(argv[++i]));
+        else if (a == "--bandwidth-mib" && hasValue) o.bandwidthMib = std::strtoull(argv[++i], nullptr, 10);
+        else if (a == "--types" && hasValue) {
+            o.types.clear();
+            std::string list = argv[++i];
+            for (size_t start = 0; start <= list.size();) {
+                const size_t end = std::min(list.find(',', start), list.size());
+                auto type = typeNamed(list.substr(start, end - start));
+                if (!type) {
+                    std::fprintf(stderr, "error: unknown weight type '%s'\n", list.substr(start, end - start).c_str());
+                    return false;
+                }
+                o.types.push_back(*type);
+                start = end + 1;
+            }
+        } else {
+            std::fprintf(stderr, "error: unknown option %s\n", a.c_str());
+            return false;
+        }
+    }
+    return true;
+}
+
+/// `rows` rows of random weights in `type`: 64 quantized rows repeated (speed does not depend on the values).
+std::vector<uint8_t> randomRows(TensorType type, uint64_t rows, uint64_t cols) {
+    std::mt19937 rng(7);
+    std::uniform_real_distribution<float> uniform(-1.0f, 1.0f);
+    const uint64_t pattern = std::min<uint64_t>(rows, 64);
+    std::vector<float> values(pattern * cols);
+    for (float& v : values) v = uniform(rng);
+    const uint64_t rowSize = rowBytes(type, cols);
+    std::vector<uint8_t> bytes(rows * rowSize);
+    for (uint64_t r = 0; r < pattern; ++r) quantizeRow(type, values.data() + r * cols, bytes.data() + r * rowSize, cols);
+    for (uint64_t r = pattern; r < rows; ++r) std::memcpy(bytes.data() + r * rowSize, bytes.data() + (r % pattern) * rowSize, rowSize);
+    return bytes;
+}
+
+struct Timing {
+    double minMs = 0, medianMs = 0;
+};
+
+template <typename Record> Expected<Timing> timeBatches(ComputeBatch& batch, int runs, Record record) {
+    std::vector<double> ms;
+    for (int run = 0; run <= runs; ++run) { // run 0 compiles the pipeline and warms caches
+        batch.begin();
+        record();
+        const auto start = std::chrono::steady_clock::now();
+        if (auto ran = batch.submitAndWait(); !ran) return fail(ran.error());
+        if (run > 0) ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+    }
+    std::sort(ms.begin(), ms.end());
+    return Timing{ms.front(), ms[ms.size() / 2]};
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    Options o;
+    if (!parse(argc, argv, o)) return 2;
+    ContextOptions contextOptions;
+    contextOptions.device = o.device;
+    auto context = VulkanContext::create(contextOptions);
+    if (!context) {
+        std::fprintf(stderr, "error: %s\n", context.error().message.c_str());
+        return 1;
+    }
+    VulkanContext& device = **context;
+    PipelineCache pipelines(device);
+    auto batch = ComputeBatch::create(device, pipelines);
+    if (!batch) {
+        std::fprintf(stderr, "error: %s\n", batch.error().message.c_str());
+        return 1;
+    }
+    const MatVecShape layout = matVecShape(device.info());
+    std::printf("device: %s; mat-vec: %u invocations × %u rows per workgroup, %s\n", device.info().name.c_str(), layout.workgroup, layout.rows,
+                layout.subgroups ? "subgroup sums" : "shared-memory sums");
+    std::printf("%-6s %-12s %14s %9s %9s %10s %9s\n", "type", "matrix", "rows×cols", "min ms", "median", "Gweight/s", "GB/s");
+    for (TensorType type : o.types) {
+        for (const Matrix& m : matricesOf(o.shape)) {
+            const std::vector<TensorShape> shapes{{m.name, type, m.cols, m.rows}};
+            auto store = TensorStore::create(device, shapes);
+            auto uploader = StagingUploader::create(device);
+            if (!store || !uploader) {
+                std::fprintf(stderr, "error: %s\n", (!store ? store.error() : uploader.error()).message.c_str());
+                return 1;
+            }
+            const std::vector<uint8_t> bytes = randomRows(type, m.rows, m.cols);
+            if (auto up = (*store)->upload(**uploader, 0, bytes.data()); !up || !(*uploader)->finish()) {
+                std::fprintf(stderr, "error: the upload failed\n");
+                return 1;
+            }
+            auto x = DeviceBuffer::create(device, m.cols * 4, MemoryUse::Upload);
+            auto y = DeviceBuffer::create(device, m.rows * 4, MemoryUse::Device);
+            if (!x || !y) return 1;
+            std::vector<float> xs(m.cols, 0.5f);
+            std::memcpy((*x)->mapped(), xs.data(), xs.size() * 4);
+            const DeviceTensor& w = (*store)->tensor(0);
+            auto timing = timeBatches(**batch, o.runs, [&] { recordMatVec(**batch, w, wholeBuffer(**x), wholeBuffer(**y)); });
+            if (!timing) {
+                std::fprintf(stderr, "error: %s\n", timing.error().message.c_str());
+                return 1;
+            }
+            const double weights = double(m.rows) * double(m.cols);
+            std::printf("%-6s %-12s %7llu×%-6llu %9.3f %9.3f %10.2f %9.2f\n", std::string(tensorTypeName(type)).c_str(), m.name,
+                        static_cast<unsigned long long>(m.rows), static_cast<unsigned long long>(m.cols), timing->minMs, timing->medianMs,
+                        weights / timing->minMs / 1e6, double(bytes.size()) / timing->minMs / 1e6);
+        }
+    }
+    // bandwidth probe: one device-local buffer read once per run
+    const uint64_t bytes = std::min<uint64_t>(o.bandwidthMib << 20, device.limits().maxBindingBytes) / 16 * 16;
+    auto source = DeviceBuffer::create(device, bytes, MemoryUse::Device);
+    constexpr uint32_t kProbeWorkgroup = 256, kPerInvocation = 16;
+    const uint64_t words = bytes / 16, groups = (words + kProbeWorkgroup * kPerInvocation - 1) / (kProbeWorkgroup * kPerInvocation);
+    auto sink = DeviceBuffer::create(device, groups * 4, MemoryUse::Device);
+    if (!source || !sink) return 1;
+    // the fill writes the buffer once more: time it alone and subtract
+    auto fillOnly = timeBatches(**batch, o.runs, [&] { (*batch)->fill(wholeBuffer(**source), 0x3c003c00u); });
+    if (!fillOnly) return 1;
+    const bool texelsToo = bytes / 16 <= device.info().caps.maxTexelBufferElements;
+    for (bool texels : {false, true}) {
+        if (texels && !texelsToo) break;
+        auto timing = timeBatches(**batch, o.runs, [&] {
+            (*batch)->fill(wholeBuffer(**source), 0x3c003c00u);
+            (*batch)->barrier();
+            const struct {
+                uint32_t words, perInvocation;
+            } push{uint32_t(words), kPerInvocation};
+            const auto [gx, gy] = (*batch)->groups1D(groups);
+            const BufferRange read = texels ? asTexels(wholeBuffer(**source)) : wholeBuffer(**source);
+            (*batch)->dispatch(texels ? "bandwidth_tx" : "bandwidth", {kProbeWorkgroup}, {read, wholeBuffer(**sink)}, &push, sizeof push, gx, gy);
+        });
+        if (!timing) return 1;
+        const double readMs = std::max(1e-6, timing->minMs - fillOnly->minMs);
+        std::printf("bandwidth probe (%s): %.0f MiB read in %.3f ms = %.1f GB/s\n", texels ? "texel buffer" : "storage buffer",
+                    double(bytes) / (1 << 20), readMs, double(bytes) / readMs / 1e6);
+    }
+    return 0;
+}
