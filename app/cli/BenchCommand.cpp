@@ -67,7 +67,7 @@ int runBench(CliIo& io) {
     const QString backend = opened->vulkan ? "vulkan" : "cpu";
     const QString device = QString::fromStdString(opened->device);
     if (wantsJson(parser)) {
-        QJsonObject result{{"backend", backend}, {"device", device}};
+        QJsonObject result{{"backend", backend}, {"device", device}, {"gpuLayers", int(opened->gpuLayers)}};
         if (!pp.empty()) result["pp"] = QJsonObject{{"tokens", *promptTokens}, {"tps", median(pp)}};
         if (!tg.empty()) result["tg"] = QJsonObject{{"tokens", *genTokens}, {"tps", median(tg)}};
         return printJson(io, result);

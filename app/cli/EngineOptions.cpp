@@ -2,6 +2,7 @@
 
 #include "inference/gguf/GgufFile.h"
 
+#include <QRegularExpression>
 #include <algorithm>
 
 namespace lucent::cli {
@@ -9,6 +10,9 @@ namespace lucent::cli {
 void addBackendOptions(QCommandLineParser& parser) {
     parser.addOption({"backend", "cpu, vulkan or auto (a GPU when there is one, else the CPU; default cpu).", "NAME", "cpu"});
     parser.addOption({"device", "Vulkan device index for --backend vulkan (see `lucent-cli devices`; default: the best).", "I"});
+    parser.addOption({"gpu-layers", "Layers on the GPU, the rest on the CPU: a number, or auto (as many as fit; default).", "N|auto",
+                      "auto"});
+    parser.addOption({"vram-budget", "Use at most this much GPU memory, e.g. 6G or 512M (default: what the GPU has free).", "SIZE"});
     parser.addOption({"threads", "CPU threads (default: all).", "N", "0"});
 }
 
@@ -25,6 +29,18 @@ std::optional<int> integerOption(CliIo& io, const QCommandLineParser& parser, co
         return std::nullopt;
     }
     return value;
+}
+
+std::optional<uint64_t> parseByteSize(const QString& text) {
+    static const QRegularExpression pattern(QStringLiteral("^\\s*(\\d+(?:\\.\\d+)?)\\s*(?:([KMGT])(?:i?B)?|B)?\\s*$"),
+                                            QRegularExpression::CaseInsensitiveOption);
+    const QRegularExpressionMatch match = pattern.match(text);
+    if (!match.hasMatch()) return std::nullopt;
+    const QString unit = match.captured(2).toUpper();
+    const int shift = unit.isEmpty() ? 0 : 10 * int(QStringLiteral("KMGT").indexOf(unit) + 1);
+    const double bytes = match.captured(1).toDouble() * double(uint64_t(1) << shift);
+    if (bytes < 1 || bytes > 1e18) return std::nullopt;
+    return uint64_t(bytes);
 }
 
 std::optional<LoadOptions> readBackendOptions(CliIo& io, const QCommandLineParser& parser) {
@@ -46,6 +62,24 @@ std::optional<LoadOptions> readBackendOptions(CliIo& io, const QCommandLineParse
         if (!device) return std::nullopt;
         options.device = *device;
     }
+    const bool gpuLayersSet = parser.value("gpu-layers") != "auto";
+    if ((gpuLayersSet || parser.isSet("vram-budget")) && options.backend == BackendChoice::Cpu) {
+        reportError(io, QStringLiteral("--%1 splits the model between GPU and CPU; it needs --backend vulkan or auto.")
+                            .arg(gpuLayersSet ? "gpu-layers" : "vram-budget"));
+        return std::nullopt;
+    }
+    if (gpuLayersSet) {
+        const auto layers = integerOption(io, parser, "gpu-layers", 0, 100000);
+        if (!layers) return std::nullopt;
+        options.gpuLayers = uint32_t(*layers);
+    }
+    if (parser.isSet("vram-budget")) {
+        options.vramBudgetBytes = parseByteSize(parser.value("vram-budget"));
+        if (!options.vramBudgetBytes) {
+            reportError(io, QStringLiteral("--vram-budget must be a size such as 6G, 512M or 800000000, not '%1'.").arg(parser.value("vram-budget")));
+            return std::nullopt;
+        }
+    }
     const auto threads = integerOption(io, parser, "threads", 0, 1024);
     if (!threads) return std::nullopt;
     options.threads = unsigned(*threads);
@@ -63,7 +97,7 @@ std::optional<OpenedBackend> loadEngineModel(CliIo& io, const QCommandLineParser
         reportError(io, QString::fromStdString(file.error().message));
         return std::nullopt;
     }
-    auto opened = openBackend(std::move(*file), *options);
+    auto opened = openBackend(path.toStdString(), std::move(*file), *options);
     if (!opened) {
         reportError(io, QString::fromStdString(opened.error().message));
         return std::nullopt;

@@ -22,6 +22,9 @@ Expected<std::unique_ptr<CpuModel>> CpuModel::create(GgufFile file, const CpuMod
     if (auto weights = loadModelWeights(file, *config); !weights) return fail(weights.error());
     const uint32_t context = options.contextLength ? options.contextLength : config->nCtxTrain;
     if (options.maxBatch == 0) return fail("The batch size must be at least one token.");
+    if (options.firstLayer > config->nLayer)
+        return fail("The model has " + std::to_string(config->nLayer) + " layers; the CPU cannot start at layer " +
+                    std::to_string(options.firstLayer) + ".");
     try {
         return std::unique_ptr<CpuModel>(new CpuModel(std::move(file), std::move(*config), options, context));
     } catch (const std::bad_alloc&) {
@@ -36,8 +39,9 @@ CpuModel::CpuModel(GgufFile file, ModelConfig config, const CpuModelOptions& opt
       // Checked in create(); the views point into the mapping, which moving file_ does not move.
       weights_(std::move(*loadModelWeights(file_, config_))),
       maxBatch_(options.maxBatch),
+      firstLayer_(options.firstLayer),
       pool_(options.threads),
-      cache_(config_.nLayer, contextLength, config_.kvDim()) {
+      cache_(config_.nLayer - firstLayer_, contextLength, config_.kvDim()) {
     const size_t b = maxBatch_;
     const size_t maxCols = std::max({size_t(config_.nEmbd), size_t(config_.qDim()), size_t(config_.nFf)});
     s_.x.resize(b * config_.nEmbd);
@@ -54,11 +58,28 @@ CpuModel::CpuModel(GgufFile file, ModelConfig config, const CpuModelOptions& opt
 
 CpuModel::~CpuModel() = default;
 
-Expected<void> CpuModel::eval(std::span<const int32_t> tokens, int pos, float* logitsOut) {
-    if (tokens.empty()) return fail("There are no tokens to evaluate.");
-    if (pos < 0 || size_t(pos) + tokens.size() > contextLength())
-        return fail("The context is full: " + std::to_string(pos) + " + " + std::to_string(tokens.size()) +
+Expected<void> CpuModel::checkPositions(size_t nTokens, int pos) const {
+    if (nTokens == 0) return fail("There are no tokens to evaluate.");
+    if (pos < 0 || size_t(pos) + nTokens > contextLength())
+        return fail("The context is full: " + std::to_string(pos) + " + " + std::to_string(nTokens) +
                     " tokens do not fit in a context of " + std::to_string(contextLength()) + ".");
+    return {};
+}
+
+Expected<void> CpuModel::evalFromHidden(const float* hidden, size_t nTokens, int pos, float* logitsOut) {
+    if (auto fits = checkPositions(nTokens, pos); !fits) return fits;
+    for (size_t start = 0; start < nTokens; start += maxBatch_) {
+        const size_t n = std::min<size_t>(maxBatch_, nTokens - start);
+        const bool last = start + n == nTokens;
+        forward({}, hidden + start * config_.nEmbd, n, pos + int(start), last ? logitsOut : nullptr);
+    }
+    return {};
+}
+
+Expected<void> CpuModel::eval(std::span<const int32_t> tokens, int pos, float* logitsOut) {
+    if (firstLayer_ > 0)
+        return fail("This CPU model starts at layer " + std::to_string(firstLayer_) + "; it continues another device's forward pass.");
+    if (auto fits = checkPositions(tokens.size(), pos); !fits) return fits;
     for (int32_t token : tokens)
         if (token < 0 || uint32_t(token) >= config_.nVocab)
             return fail("Token id " + std::to_string(token) + " is outside the model's vocabulary of " + std::to_string(config_.nVocab) +
@@ -67,14 +88,14 @@ Expected<void> CpuModel::eval(std::span<const int32_t> tokens, int pos, float* l
     for (size_t start = 0; start < tokens.size(); start += maxBatch_) {
         const size_t n = std::min<size_t>(maxBatch_, tokens.size() - start);
         const bool last = start + n == tokens.size();
-        forward(tokens.subspan(start, n), pos + int(start), last ? logitsOut : nullptr);
+        forward(tokens.subspan(start, n), nullptr, n, pos + int(start), last ? logitsOut : nullptr);
     }
     return {};
 }
 
-void CpuModel::forward(std::span<const int32_t> tokens, int pos, float* logitsOut) {
+void CpuModel::forward(std::span<const int32_t> tokens, const float* hidden, size_t nTokens, int pos, float* logitsOut) {
     const ModelConfig& c = config_;
-    const size_t n = tokens.size(), embd = c.nEmbd, qDim = c.qDim(), kvDim = c.kvDim(), ff = c.nFf;
+    const size_t n = nTokens, embd = c.nEmbd, qDim = c.qDim(), kvDim = c.kvDim(), ff = c.nFf;
     const ModelWeights& w = weights_;
     const MatMulScratch scratch{s_.activations.data()};
     auto linear = [&](const WeightView& weight, const float* in, float* out) { matMul(weight, in, n, out, pool_, scratch); };
@@ -85,10 +106,12 @@ void CpuModel::forward(std::span<const int32_t> tokens, int pos, float* logitsOu
     const RopePairing pairing = c.ropeType == RopeType::Norm ? RopePairing::Norm : RopePairing::Neox;
     const float* freqFactors = w.ropeFreqs.present() ? w.ropeFreqs.f32() : nullptr;
 
-    // token embedding
-    for (size_t t = 0; t < n; ++t) dequantizeRow(w.tokenEmbd.type, w.tokenEmbd.row(uint64_t(tokens[t])), &s_.x[t * embd], embd);
+    // token embedding, or the residual stream the layers before firstLayer_ computed elsewhere
+    if (hidden) std::copy(hidden, hidden + n * embd, s_.x.begin());
+    else
+        for (size_t t = 0; t < n; ++t) dequantizeRow(w.tokenEmbd.type, w.tokenEmbd.row(uint64_t(tokens[t])), &s_.x[t * embd], embd);
 
-    for (uint32_t l = 0; l < c.nLayer; ++l) {
+    for (uint32_t l = firstLayer_; l < c.nLayer; ++l) {
         const LayerWeights& lw = w.layers[l];
         // attention rmsnorm
         for (size_t t = 0; t < n; ++t) rmsNorm(&s_.xb[t * embd], &s_.x[t * embd], lw.attnNorm.f32(), embd, c.eps);
@@ -112,8 +135,8 @@ void CpuModel::forward(std::span<const int32_t> tokens, int pos, float* logitsOu
             rope(q, int(c.nHead), int(c.headDim), int(c.nRot), p, pairing, c.ropeBase, freqFactors);
             rope(k, int(c.nHeadKv), int(c.headDim), int(c.nRot), p, pairing, c.ropeBase, freqFactors);
             // store k, v in the f16 cache
-            toHalf(cache_.keys(l, uint32_t(p)), k, kvDim);
-            toHalf(cache_.values(l, uint32_t(p)), &s_.v[t * kvDim], kvDim);
+            toHalf(cache_.keys(l - firstLayer_, uint32_t(p)), k, kvDim);
+            toHalf(cache_.values(l - firstLayer_, uint32_t(p)), &s_.v[t * kvDim], kvDim);
         }
         // attention over the cache
         attention(l, n, pos);
@@ -139,7 +162,8 @@ void CpuModel::forward(std::span<const int32_t> tokens, int pos, float* logitsOu
 
 void CpuModel::attention(uint32_t layer, size_t nTokens, int pos) {
     const ModelConfig& c = config_;
-    const AttentionInputs in{cache_.keys(layer, 0), cache_.values(layer, 0), c.kvDim(), int(c.nHead), int(c.nHeadKv), int(c.headDim)};
+    const uint32_t cached = layer - firstLayer_; // the cache holds this model's layers only
+    const AttentionInputs in{cache_.keys(cached, 0), cache_.values(cached, 0), c.kvDim(), int(c.nHead), int(c.nHeadKv), int(c.headDim)};
     const size_t tasks = nTokens * c.nHead;
     pool_.run([&](unsigned thread, unsigned threads) {
         float* scores = &s_.scores[size_t(thread) * cache_.capacity()];

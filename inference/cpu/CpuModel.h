@@ -19,6 +19,9 @@ struct CpuModelOptions {
     uint32_t contextLength = 4096; ///< KV cache positions; 0: the model's training context
     unsigned threads = 0;          ///< 0: every hardware thread
     uint32_t maxBatch = 256;       ///< tokens evaluated per forward pass (longer prompts are split)
+    /// Partial offload (inference/hybrid): a GPU runs layers [0, firstLayer), this model the rest,
+    /// starting from their output (evalFromHidden); the KV cache holds only its own layers.
+    uint32_t firstLayer = 0;
 };
 
 /// @brief A model ready to run on the CPU. Every buffer is allocated at load; eval() allocates
@@ -34,6 +37,13 @@ public:
     const ModelConfig& config() const override { return config_; }
     uint32_t contextLength() const override { return cache_.capacity(); }
     Expected<void> eval(std::span<const int32_t> tokens, int pos, float* logitsOut) override;
+    /// @brief Continues a forward pass another stage began: `hidden` holds the residual stream of
+    /// nTokens tokens at positions pos, pos+1, … ([nTokens, n_embd] floats) as layer firstLayer()
+    /// receives it. Runs the remaining layers (their keys and values go into the cache) and, when
+    /// `logitsOut` is given, writes the last token's logits. Errors: positions past the context.
+    Expected<void> evalFromHidden(const float* hidden, size_t nTokens, int pos, float* logitsOut);
+    /// @brief The first layer this model runs (CpuModelOptions::firstLayer).
+    uint32_t firstLayer() const { return firstLayer_; }
 
     const GgufFile& file() const { return file_; }
     const ModelWeights& weights() const { return weights_; }
@@ -55,13 +65,16 @@ private:
     };
 
     CpuModel(GgufFile file, ModelConfig config, const CpuModelOptions& options, uint32_t contextLength);
-    void forward(std::span<const int32_t> tokens, int pos, float* logitsOut);
+    /// Runs nTokens tokens from layer firstLayer_: embeds `tokens`, or takes `hidden` (partial offload).
+    void forward(std::span<const int32_t> tokens, const float* hidden, size_t nTokens, int pos, float* logitsOut);
+    Expected<void> checkPositions(size_t nTokens, int pos) const;
     void attention(uint32_t layer, size_t nTokens, int pos);
 
     GgufFile file_;
     ModelConfig config_;
     ModelWeights weights_;
     uint32_t maxBatch_;
+    uint32_t firstLayer_;
     ThreadPool pool_;
     KvCache cache_;
     RunState s_;

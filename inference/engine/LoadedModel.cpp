@@ -2,8 +2,8 @@
 
 #include "inference/cpu/CpuModel.h"
 #include "inference/gguf/GgufFile.h"
+#include "inference/hybrid/OpenOffloaded.h"
 #include "inference/vulkan/DeviceList.h"
-#include "inference/vulkan/VulkanModel.h"
 
 namespace lucent {
 namespace {
@@ -52,7 +52,7 @@ void readWeightsIn(const GgufFile& file, const std::function<void(double)>& prog
 
 } // namespace
 
-Expected<OpenedBackend> openBackend(GgufFile file, const LoadOptions& options) {
+Expected<OpenedBackend> openBackend(const std::string& path, GgufFile file, const LoadOptions& options) {
     std::optional<int> device = options.device;
     bool vulkan = options.backend == BackendChoice::Vulkan;
     if (options.backend == BackendChoice::Auto) {
@@ -60,16 +60,23 @@ Expected<OpenedBackend> openBackend(GgufFile file, const LoadOptions& options) {
         vulkan = device.has_value();
     }
     if (vulkan) {
-        vk::VulkanModelOptions gpu;
+        OffloadRequest gpu;
         gpu.contextLength = options.contextLength;
+        gpu.threads = options.threads;
+        gpu.gpuLayers = options.gpuLayers;
+        gpu.vramBudgetBytes = options.vramBudgetBytes;
         gpu.device.device = device;
         gpu.device.instance.validation = options.validation;
         if (options.progress)
             gpu.progress = [&options](uint64_t done, uint64_t total) { options.progress(total ? double(done) / double(total) : 1.0); };
-        auto model = vk::VulkanModel::create(std::move(file), gpu);
+        auto model = openOffloaded(path, std::move(file), gpu);
         if (!model) return fail(model.error());
-        const std::string description = vulkanDescription((*model)->context().info());
-        return OpenedBackend{std::move(*model), description, true};
+        std::string description = vulkanDescription(model->device);
+        if (model->gpuLayers == 0) description = "CPU (" + std::to_string(model->cpuThreads) + " threads; no layer fits on " + description + ")";
+        else if (model->gpuLayers < model->layers)
+            description += " — " + std::to_string(model->gpuLayers) + " of " + std::to_string(model->layers) + " layers, rest on CPU (" +
+                           std::to_string(model->cpuThreads) + " threads)";
+        return OpenedBackend{std::move(model->backend), description, model->gpuLayers > 0, model->gpuLayers};
     }
     if (options.progress) readWeightsIn(file, options.progress);
     CpuModelOptions cpu;
@@ -78,7 +85,7 @@ Expected<OpenedBackend> openBackend(GgufFile file, const LoadOptions& options) {
     auto model = CpuModel::create(std::move(file), cpu);
     if (!model) return fail(model.error());
     const std::string description = "CPU (" + std::to_string((*model)->threads()) + " threads)";
-    return OpenedBackend{std::move(*model), description, false};
+    return OpenedBackend{std::move(*model), description, false, 0};
 }
 
 Expected<std::unique_ptr<LoadedModel>> LoadedModel::load(const std::string& path, const LoadOptions& options) {
@@ -98,7 +105,7 @@ Expected<std::unique_ptr<LoadedModel>> LoadedModel::load(const std::string& path
         model->chatTemplateProblem_ = chatTemplate.error().message;
     }
 
-    auto opened = openBackend(std::move(*file), options);
+    auto opened = openBackend(path, std::move(*file), options);
     if (!opened) return fail(opened.error());
     model->device_ = std::move(opened->device);
     model->backend_ = std::move(opened->backend);

@@ -33,6 +33,12 @@ struct LoadOptions {
     BackendChoice backend = BackendChoice::Auto;
     std::optional<int> device = std::nullopt; ///< index in `lucent-cli devices`; none: the best one
     bool validation = false;              ///< Vulkan validation layers (tests)
+    /// Layers on the GPU when one is used, counted from the first; the rest run on the CPU. None:
+    /// as many as fit (all when the model fits). More than fit is an error naming how many do.
+    std::optional<uint32_t> gpuLayers = std::nullopt;
+    /// At most this many bytes of GPU memory for the model (a user sharing the GPU, tests); none:
+    /// what the device reports free, less a safety margin.
+    std::optional<uint64_t> vramBudgetBytes = std::nullopt;
     /// Called while the weights load, with the fraction done (0..1): the upload to a GPU, or on the
     /// CPU reading every page of the weights in (so the first reply does not wait on the disk).
     std::function<void(double)> progress = {};
@@ -41,13 +47,16 @@ struct LoadOptions {
 /// @brief A backend opened on a model file, and the words that name its device.
 struct OpenedBackend {
     std::unique_ptr<Backend> backend;
-    std::string device; ///< "CPU (16 threads)", "NVIDIA GeForce RTX 4090 (Vulkan)", "llvmpipe (Vulkan, CPU)"
-    bool vulkan = false;
+    std::string device; ///< "CPU (16 threads)", "NVIDIA GeForce RTX 4090 (Vulkan)", "llvmpipe (Vulkan, CPU) — 3 of 4 layers, rest on CPU (2 threads)"
+    bool vulkan = false;    ///< some layers run on a Vulkan device
+    uint32_t gpuLayers = 0; ///< layers on the GPU (0 on the CPU backend, n_layer when the whole model is there)
 };
 
-/// @brief Opens `file` on the backend `options` choose. Errors: no Vulkan device, a bad device
-/// index, not enough device memory (needed and available bytes), an unsupported model.
-Expected<OpenedBackend> openBackend(GgufFile file, const LoadOptions& options);
+/// @brief Opens `file` (mapped from `path`) on the backend `options` choose. On a GPU without room
+/// for the whole model, the layers that fit go there and the rest to the CPU (inference/hybrid).
+/// Errors: no Vulkan device, a bad device index, forced GPU layers that do not fit (needed and
+/// available bytes), an unsupported model.
+Expected<OpenedBackend> openBackend(const std::string& path, GgufFile file, const LoadOptions& options);
 
 /// @brief A loaded model. Not copyable; one conversation at a time runs on its backend.
 class LoadedModel {

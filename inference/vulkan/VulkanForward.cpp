@@ -23,7 +23,7 @@ void VulkanModel::recordForward(uint32_t pos0, uint32_t nTokens, bool wantLogits
     // token embeddings
     recordEmbed(b, store_->tensor(size_t(tokenEmbd_)), tokenIds, n, x);
     b.barrier();
-    for (uint32_t l = 0; l < c.nLayer; ++l) {
+    for (uint32_t l = 0; l < layerCount_; ++l) {
         const LayerTensors& w = layers_[l];
         // attention rmsnorm
         recordRmsNorm(b, x, tensor(w.attnNorm), xb, c.nEmbd, n, c.eps);

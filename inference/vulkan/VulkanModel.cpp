@@ -10,6 +10,28 @@ namespace {
 
 uint64_t alignUp(uint64_t value, uint64_t alignment) { return (value + alignment - 1) / alignment * alignment; }
 
+HeadShape headShapeOf(const ModelConfig& c) { return HeadShape{c.nHead, c.nHeadKv, c.headDim, c.nRot, c.ropeType == RopeType::Neox}; }
+
+/// Bytes of the run buffers: allocateState() allocates them, runStateBytes() adds them up.
+struct RunSizes {
+    uint64_t x, q, kv, gate, partials, params, ropeTableOffset, logits;
+};
+
+RunSizes runSizes(const ModelConfig& c, const HeadShape& heads, uint32_t contextLength, uint32_t maxBatch, uint64_t alignment,
+                  uint32_t batchSplits) {
+    const uint64_t n = maxBatch;
+    RunSizes r{};
+    r.x = n * c.nEmbd * 4;
+    r.q = n * c.qDim() * 4;
+    r.kv = n * c.kvDim() * 4;
+    r.gate = n * c.nFf * 4;
+    r.partials = std::max(attentionPartialBytes(heads, attentionSplits(contextLength)), attentionPartialBytes(heads, batchSplits, maxBatch));
+    r.ropeTableOffset = alignUp(n * 4, alignment);
+    r.params = r.ropeTableOffset + ropeTableFloats(heads, maxBatch) * 4;
+    r.logits = c.nVocab * 4ull;
+    return r;
+}
+
 } // namespace
 
 Expected<std::unique_ptr<VulkanModel>> VulkanModel::open(const std::string& path, const VulkanModelOptions& options) {
@@ -43,7 +65,9 @@ Expected<void> VulkanModel::load(const VulkanModelOptions& options) {
     maxBatch_ = std::clamp<uint32_t>(options.maxBatch, 1, std::max<uint32_t>(contextLength_, 1));
     if (c.headDim % 2 || c.headDim > 256 || c.nRot % 2)
         return fail("The Vulkan backend supports head sizes up to 256 (even); this model's is " + std::to_string(c.headDim) + ".");
-    heads_ = HeadShape{c.nHead, c.nHeadKv, c.headDim, c.nRot, c.ropeType == RopeType::Neox};
+    heads_ = headShapeOf(c);
+    layerCount_ = options.layers && options.layers < c.nLayer ? options.layers : c.nLayer;
+    const bool lastStage = layerCount_ == c.nLayer;
     if (weights_.ropeFreqs.present()) ropeFreqs_.assign(weights_.ropeFreqs.f32(), weights_.ropeFreqs.f32() + c.nRot / 2);
 
     // device
@@ -65,9 +89,11 @@ Expected<void> VulkanModel::load(const VulkanModelOptions& options) {
         return int(shapes.size() - 1);
     };
     tokenEmbd_ = add(weights_.tokenEmbd, "token_embd.weight");
-    outputNorm_ = add(weights_.outputNorm, "output_norm.weight");
-    output_ = weights_.output.data == weights_.tokenEmbd.data ? tokenEmbd_ : add(weights_.output, "output.weight");
-    for (uint32_t l = 0; l < c.nLayer; ++l) {
+    if (lastStage) { // an earlier stage of a partial offload ends without them
+        outputNorm_ = add(weights_.outputNorm, "output_norm.weight");
+        output_ = weights_.output.data == weights_.tokenEmbd.data ? tokenEmbd_ : add(weights_.output, "output.weight");
+    }
+    for (uint32_t l = 0; l < layerCount_; ++l) {
         const LayerWeights& w = weights_.layers[l];
         const std::string p = "blk." + std::to_string(l) + ".";
         layers_.push_back({add(w.attnNorm, p + "attn_norm"), add(w.wq, p + "attn_q"), add(w.wk, p + "attn_k"), add(w.wv, p + "attn_v"),
@@ -90,14 +116,22 @@ Expected<void> VulkanModel::load(const VulkanModelOptions& options) {
 
 uint64_t VulkanModel::ropeTableOffset() const { return alignUp(uint64_t(maxBatch_) * 4, context_->limits().bindingAlignment); }
 
+uint64_t VulkanModel::runStateBytes(const ModelConfig& config, uint32_t contextLength, uint32_t maxBatch, uint64_t bindingAlignment,
+                                    bool withLogits) {
+    const RunSizes r = runSizes(config, headShapeOf(config), contextLength, maxBatch, bindingAlignment, kBatchSplits);
+    // x, xb, hidden or logits (the other one a 4-byte placeholder); q, att; k, v; gate, up
+    return 2 * r.x + (withLogits ? r.logits : r.x) + 4 + 2 * r.q + 2 * r.kv + 2 * r.gate + r.partials + r.params;
+}
+
 Expected<void> VulkanModel::allocateState() {
     const ModelConfig& c = config_;
-    const uint64_t n = maxBatch_;
     const uint64_t cacheBytes = uint64_t(contextLength_) * c.kvDim() * 2;
     if (cacheBytes > context_->limits().maxBindingBytes || cacheBytes > context_->limits().maxAllocationBytes)
         return fail("A context of " + std::to_string(contextLength_) + " tokens needs " + formatBytes(cacheBytes) +
                     " of KV cache per layer, more than " + context_->info().name + " can bind at once; choose a shorter context.");
-    if (auto enough = checkDeviceMemory(context_->info(), store_->totalBytes() + 2 * cacheBytes * c.nLayer); !enough) return enough;
+    if (auto enough = checkDeviceMemory(context_->info(), store_->totalBytes() + 2 * cacheBytes * layerCount_); !enough) return enough;
+    const RunSizes r = runSizes(c, heads_, contextLength_, maxBatch_, context_->limits().bindingAlignment, kBatchSplits);
+    const bool lastStage = layerCount_ == c.nLayer;
     auto make = [&](uint64_t bytes, MemoryUse use) -> Expected<std::unique_ptr<DeviceBuffer>> {
         return DeviceBuffer::create(*context_, std::max<uint64_t>(bytes, 4), use);
     };
@@ -106,26 +140,26 @@ Expected<void> VulkanModel::allocateState() {
         uint64_t bytes;
         MemoryUse use;
     } wanted[] = {
-        {&s_.x, n * c.nEmbd * 4, MemoryUse::Device},
-        {&s_.xb, n * c.nEmbd * 4, MemoryUse::Device},
-        {&s_.q, n * c.qDim() * 4, MemoryUse::Device},
-        {&s_.k, n * c.kvDim() * 4, MemoryUse::Device},
-        {&s_.v, n * c.kvDim() * 4, MemoryUse::Device},
-        {&s_.att, n * c.qDim() * 4, MemoryUse::Device},
-        {&s_.gate, n * c.nFf * 4, MemoryUse::Device},
-        {&s_.up, n * c.nFf * 4, MemoryUse::Device},
-        {&s_.partials,
-         std::max(attentionPartialBytes(heads_, attentionSplits(contextLength_)), attentionPartialBytes(heads_, kBatchSplits, maxBatch_)),
-         MemoryUse::Device},
-        {&s_.params, ropeTableOffset() + ropeTableFloats(heads_, maxBatch_) * 4, MemoryUse::Upload},
-        {&s_.logits, c.nVocab * 4ull, MemoryUse::Readback},
+        {&s_.x, r.x, MemoryUse::Device},
+        {&s_.xb, r.x, MemoryUse::Device},
+        {&s_.q, r.q, MemoryUse::Device},
+        {&s_.k, r.kv, MemoryUse::Device},
+        {&s_.v, r.kv, MemoryUse::Device},
+        {&s_.att, r.q, MemoryUse::Device},
+        {&s_.gate, r.gate, MemoryUse::Device},
+        {&s_.up, r.gate, MemoryUse::Device},
+        {&s_.partials, r.partials, MemoryUse::Device},
+        {&s_.params, r.params, MemoryUse::Upload},
+        // the last stage reads logits back, an earlier one the residual stream of every token
+        {&s_.logits, lastStage ? r.logits : 4, MemoryUse::Readback},
+        {&s_.hidden, lastStage ? 4 : r.x, MemoryUse::Readback},
     };
     for (Wanted& w : wanted) {
         auto buffer = make(w.bytes, w.use);
         if (!buffer) return fail(buffer.error());
         *w.buffer = std::move(*buffer);
     }
-    for (uint32_t l = 0; l < c.nLayer; ++l) {
+    for (uint32_t l = 0; l < layerCount_; ++l) {
         auto keys = make(cacheBytes, MemoryUse::Device), values = make(cacheBytes, MemoryUse::Device);
         if (!keys) return fail(keys.error());
         if (!values) return fail(values.error());
@@ -135,7 +169,26 @@ Expected<void> VulkanModel::allocateState() {
     return {};
 }
 
+uint64_t VulkanModel::deviceBytes() const {
+    uint64_t bytes = store_->totalBytes();
+    for (const auto* buffer : {&s_.x, &s_.xb, &s_.q, &s_.k, &s_.v, &s_.att, &s_.gate, &s_.up, &s_.partials, &s_.params, &s_.logits, &s_.hidden})
+        bytes += (*buffer)->bytes();
+    for (size_t l = 0; l < s_.keys.size(); ++l) bytes += s_.keys[l]->bytes() + s_.values[l]->bytes();
+    return bytes;
+}
+
 Expected<void> VulkanModel::eval(std::span<const int32_t> tokens, int pos, float* logitsOut) {
+    if (layerCount_ < config_.nLayer)
+        return fail("This GPU holds only the first " + std::to_string(layerCount_) + " layers of the model, so it cannot compute logits.");
+    return run(tokens, pos, logitsOut, nullptr);
+}
+
+Expected<void> VulkanModel::evalHidden(std::span<const int32_t> tokens, int pos, float* hiddenOut) {
+    if (layerCount_ == config_.nLayer) return fail("This GPU runs the whole model; its output is logits, not a hidden state.");
+    return run(tokens, pos, nullptr, hiddenOut);
+}
+
+Expected<void> VulkanModel::run(std::span<const int32_t> tokens, int pos, float* logitsOut, float* hiddenOut) {
     if (tokens.empty()) return fail("There are no tokens to evaluate.");
     if (pos < 0 || size_t(pos) + tokens.size() > contextLength_)
         return fail("The context is full: " + std::to_string(pos) + " + " + std::to_string(tokens.size()) +
@@ -154,7 +207,11 @@ Expected<void> VulkanModel::eval(std::span<const int32_t> tokens, int pos, float
                       ropeFreqs_.empty() ? nullptr : ropeFreqs_.data());
         batch_->begin();
         recordForward(p, n, last && logitsOut);
+        if (hiddenOut) { // every token's residual stream, for the next stage's layers
+            batch_->copy(BufferRange{s_.x.get(), 0, uint64_t(n) * config_.nEmbd * 4}, BufferRange{s_.hidden.get(), 0, uint64_t(n) * config_.nEmbd * 4});
+        }
         if (auto ran = batch_->submitAndWait(); !ran) return ran;
+        if (hiddenOut) std::memcpy(hiddenOut + size_t(done) * config_.nEmbd, s_.hidden->mapped(), size_t(n) * config_.nEmbd * 4);
         done += n;
     }
     if (logitsOut) std::memcpy(logitsOut, s_.logits->mapped(), size_t(config_.nVocab) * 4);

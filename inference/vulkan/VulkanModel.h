@@ -35,6 +35,10 @@ struct VulkanModelOptions {
     uint32_t maxBatch = 256;       ///< prompt tokens per submission (longer prompts are split)
     ContextOptions device;         ///< which device, validation, test limits
     UploadProgress progress;       ///< called while the weights upload
+    /// Partial offload (inference/hybrid): only layers [0, layers) run on this device (0: all of
+    /// them). Neither the output norm nor the LM head is uploaded then; evalHidden() hands the
+    /// residual stream to the stage that runs the rest.
+    uint32_t layers = 0;
 };
 
 /// @brief A model ready to run on a Vulkan device.
@@ -50,6 +54,18 @@ public:
     Expected<void> eval(std::span<const int32_t> tokens, int pos, float* logitsOut) override;
 
     const VulkanContext& context() const { return *context_; }
+    /// @brief Layers this device runs, counted from the first (VulkanModelOptions::layers).
+    uint32_t layerCount() const { return layerCount_; }
+    /// @brief Device bytes allocated: weights, KV cache and run buffers.
+    uint64_t deviceBytes() const;
+    /// @brief Evaluates `tokens` at pos, pos+1, … like eval() but stops after layerCount() layers
+    /// and writes the residual stream of every token ([tokens.size(), n_embd] floats) to
+    /// `hiddenOut`: the input of the next stage's first layer. Only for a partial model.
+    Expected<void> evalHidden(std::span<const int32_t> tokens, int pos, float* hiddenOut);
+    /// @brief Device bytes of the activation, parameter and logits buffers for these sizes (what
+    /// allocateState() allocates besides the KV cache): partial offload plans with it.
+    static uint64_t runStateBytes(const ModelConfig& config, uint32_t contextLength, uint32_t maxBatch, uint64_t bindingAlignment,
+                                  bool withLogits);
 
 private:
     /// @brief Device copies of one layer's weights (indices into the TensorStore; -1: absent).
@@ -61,6 +77,7 @@ private:
         std::unique_ptr<DeviceBuffer> x, xb, q, k, v, att, gate, up, partials; ///< device-local
         std::unique_ptr<DeviceBuffer> params;                                  ///< host-written: token ids, RoPE table
         std::unique_ptr<DeviceBuffer> logits;                                  ///< host-read
+        std::unique_ptr<DeviceBuffer> hidden;                                  ///< host-read: x of a partial model
         std::vector<std::unique_ptr<DeviceBuffer>> keys, values;              ///< per layer, fp16
     };
 
@@ -73,6 +90,8 @@ private:
     /// @brief Records the forward pass of nTokens tokens at positions pos0… (their ids and RoPE
     /// angles already in params), and the logits of the last one when asked.
     void recordForward(uint32_t pos0, uint32_t nTokens, bool wantLogits);
+    /// @brief eval() and evalHidden(): checks the input, runs the batches, reads the results back.
+    Expected<void> run(std::span<const int32_t> tokens, int pos, float* logitsOut, float* hiddenOut);
     uint64_t ropeTableOffset() const;
     BufferRange tensor(int index) const { return store_->tensor(size_t(index)).slices.front().range; }
 
@@ -81,6 +100,7 @@ private:
     ModelWeights weights_;
     uint32_t contextLength_ = 0;
     uint32_t maxBatch_ = 1;
+    uint32_t layerCount_ = 0;
     std::unique_ptr<VulkanContext> context_;
     std::unique_ptr<PipelineCache> pipelines_;
     std::unique_ptr<ComputeBatch> batch_;
