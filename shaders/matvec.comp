@@ -5,6 +5,9 @@
 // and accumulating in fp32; then the workgroup sums: with subgroup arithmetic (the _sg variants,
 // used where the device has it) one subgroupAdd per row and at most one barrier, else in shared
 // memory, all ROWS rows in one tree. Rows in x/y of the grid (linearGroup), tokens along z.
+// Epilogues (push flags) save the dispatches and barriers of separate kernels: kAccumulate adds to
+// y (the residual), kBias adds bias[row] (qwen2's q/k/v). GATED (the _glu variants) reads two
+// matrices, gate (binding 0) and up (binding 3), and writes silu(gate·x) · (up·x): SwiGLU's input.
 #extension GL_GOOGLE_include_directive : require
 #extension GL_EXT_control_flow_attributes : require
 #ifdef USE_SUBGROUPS
@@ -20,9 +23,14 @@ layout(constant_id = 1) const uint ROWS = 4;
 // storage-buffer load runs a bounds-checked loop over the SIMD lanes (the _tx variants).
 layout(binding = 0) uniform usamplerBuffer weightTexels;
 layout(binding = 1) uniform usamplerBuffer inputTexels;
-uvec4 weights4(uint i) { return texelFetch(weightTexels, int(i)); }
-uint weightWord(uint i) {
-    const uvec4 v = weights4(i >> 2);
+#ifdef GATED
+layout(binding = 3) uniform usamplerBuffer upTexels;
+uvec4 weights4(uint m, uint i) { return m == 0u ? texelFetch(weightTexels, int(i)) : texelFetch(upTexels, int(i)); }
+#else
+uvec4 weights4(uint m, uint i) { return texelFetch(weightTexels, int(i)); }
+#endif
+uint weightWord(uint m, uint i) {
+    const uvec4 v = weights4(m, i >> 2);
     const uint c = i & 3u;
     return c == 0u ? v.x : c == 1u ? v.y : c == 2u ? v.z : v.w;
 }
@@ -37,12 +45,22 @@ layout(std430, binding = 0) readonly buffer Weights { uint W[]; };
 layout(std430, binding = 0) readonly buffer WeightsVec4 { uvec4 W4[]; };
 layout(std430, binding = 1) readonly buffer Input { float xs[]; };
 layout(std430, binding = 1) readonly buffer InputVec4 { vec4 x4[]; };
-uvec4 weights4(uint i) { return W4[i]; }
-uint weightWord(uint i) { return W[i]; }
+#ifdef GATED
+layout(std430, binding = 3) readonly buffer Up { uint U[]; };
+layout(std430, binding = 3) readonly buffer UpVec4 { uvec4 U4[]; };
+uvec4 weights4(uint m, uint i) { return m == 0u ? W4[i] : U4[i]; }
+uint weightWord(uint m, uint i) { return m == 0u ? W[i] : U[i]; }
+#else
+uvec4 weights4(uint m, uint i) { return W4[i]; }
+uint weightWord(uint m, uint i) { return W[i]; }
+#endif
 vec4 input4(uint i) { return x4[i]; }
 float inputAt(uint i) { return xs[i]; }
 #endif
-layout(std430, binding = 2) writeonly buffer Output { float y[]; };
+layout(std430, binding = 2) buffer Output { float y[]; };
+#ifndef GATED
+layout(std430, binding = 3) readonly buffer Bias { float bias[]; };
+#endif
 layout(push_constant) uniform Params {
     uint cols;      // weights per row
     uint rows;      // rows in this slice
@@ -50,11 +68,34 @@ layout(push_constant) uniform Params {
     uint yOffset;   // the slice's first row
     uint xStride;   // floats between tokens in x
     uint yStride;   // floats between tokens in y
+    uint flags;     // kAccumulate | kBias
 } p;
+
+const uint kAccumulate = 1u, kBias = 2u;
 
 #include "unit_dot.glsl"
 
-shared float partial[ROWS * WG];
+#ifdef GATED
+#define MATRICES 2u
+#else
+#define MATRICES 1u
+#endif
+#define SUMS (ROWS * MATRICES)
+
+shared float partial[SUMS * WG];
+
+// The epilogue: y[index] of the matrix's row `row` (counted from the tensor's first), from the sums
+// of its matrices.
+void store(uint index, uint row, float sum0, float sum1) {
+#ifdef GATED
+    y[index] = sum0 / (1.0 + exp(-sum0)) * sum1;
+#else
+    float value = sum0;
+    if ((p.flags & kBias) != 0u) value += bias[row];
+    if ((p.flags & kAccumulate) != 0u) value += y[index];
+    y[index] = value;
+#endif
+}
 
 void main() {
     const uint row0 = linearGroup() * ROWS;
@@ -63,39 +104,45 @@ void main() {
     const uint token = gl_WorkGroupID.z;
     const uint xBase = token * p.xStride;
     const uint units = (p.cols + UNIT - 1u) / UNIT;
-    float acc[ROWS];
-    [[unroll]] for (uint r = 0u; r < ROWS; ++r) acc[r] = 0.0;
+    float acc[SUMS];
+    [[unroll]] for (uint i = 0u; i < SUMS; ++i) acc[i] = 0.0;
     for (uint u = tid; u < units; u += WG) {
         vec4 xv[UNIT_VEC4];
         loadX(xBase, u, p.cols, xv);
         // rows past the slice's end repeat its last row (computed, never written)
-        [[unroll]] for (uint r = 0u; r < ROWS; ++r) acc[r] += unitDot(min(row0 + r, p.rows - 1u) * p.rowStride, u, p.cols, xv);
+        [[unroll]] for (uint r = 0u; r < ROWS; ++r) {
+            const uint row = min(row0 + r, p.rows - 1u) * p.rowStride;
+            [[unroll]] for (uint m = 0u; m < MATRICES; ++m) acc[r * MATRICES + m] += unitDot(m, row, u, p.cols, xv);
+        }
     }
     const uint yBase = token * p.yStride + p.yOffset + row0;
 #ifdef USE_SUBGROUPS
-    [[unroll]] for (uint r = 0u; r < ROWS; ++r) acc[r] = subgroupAdd(acc[r]);
+    [[unroll]] for (uint i = 0u; i < SUMS; ++i) acc[i] = subgroupAdd(acc[i]);
     if (gl_NumSubgroups == 1u) {
         if (tid == 0u)
             [[unroll]] for (uint r = 0u; r < ROWS; ++r)
-                if (row0 + r < p.rows) y[yBase + r] = acc[r];
+                if (row0 + r < p.rows) store(yBase + r, p.yOffset + row0 + r, acc[r * MATRICES], acc[r * MATRICES + MATRICES - 1u]);
         return;
     }
     if (gl_SubgroupInvocationID == 0u)
-        [[unroll]] for (uint r = 0u; r < ROWS; ++r) partial[r * WG + gl_SubgroupID] = acc[r];
+        [[unroll]] for (uint i = 0u; i < SUMS; ++i) partial[i * WG + gl_SubgroupID] = acc[i];
     barrier();
     if (tid < ROWS && row0 + tid < p.rows) {
-        float sum = 0.0;
-        for (uint s = 0u; s < gl_NumSubgroups; ++s) sum += partial[tid * WG + s];
-        y[yBase + tid] = sum;
+        float sums[MATRICES];
+        [[unroll]] for (uint m = 0u; m < MATRICES; ++m) {
+            sums[m] = 0.0;
+            for (uint s = 0u; s < gl_NumSubgroups; ++s) sums[m] += partial[(tid * MATRICES + m) * WG + s];
+        }
+        store(yBase + tid, p.yOffset + row0 + tid, sums[0], sums[MATRICES - 1u]);
     }
 #else
-    [[unroll]] for (uint r = 0u; r < ROWS; ++r) partial[r * WG + tid] = acc[r];
+    [[unroll]] for (uint i = 0u; i < SUMS; ++i) partial[i * WG + tid] = acc[i];
     barrier();
     for (uint stride = WG / 2u; stride > 0u; stride >>= 1u) {
         if (tid < stride)
-            [[unroll]] for (uint r = 0u; r < ROWS; ++r) partial[r * WG + tid] += partial[r * WG + tid + stride];
+            [[unroll]] for (uint i = 0u; i < SUMS; ++i) partial[i * WG + tid] += partial[i * WG + tid + stride];
         barrier();
     }
-    if (tid < ROWS && row0 + tid < p.rows) y[yBase + tid] = partial[tid * WG];
+    if (tid < ROWS && row0 + tid < p.rows) store(yBase + tid, p.yOffset + row0 + tid, partial[tid * MATRICES * WG], partial[(tid * MATRICES + MATRICES - 1u) * WG]);
 #endif
 }

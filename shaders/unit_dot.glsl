@@ -4,8 +4,9 @@
 // block scale in after the sum, so a weight costs a shift, a mask, a convert and an fma.
 // Block layouts: inference/quant/BlockFormats.h. Units: 32 weights (one block) for 32-weight
 // block types, 64 (a pair of sub-blocks sharing the same quant bytes) for the K-quants.
-// The includer defines the loads weightWord(i) (32-bit word i), weights4(i) (16-byte word i),
-// inputAt(i) and input4(i) (x as floats and as vec4s), and one WEIGHT_<TYPE>.
+// The includer defines the loads weightWord(m, i) and weights4(m, i) (32- and 16-byte word i of
+// matrix m: 0, or 1 for the second matrix of a gated pair), inputAt(i) and input4(i) (x as floats
+// and as vec4s), and one WEIGHT_<TYPE>.
 
 #if defined(WEIGHT_Q4_K) || defined(WEIGHT_Q5_K) || defined(WEIGHT_Q6_K) || defined(WEIGHT_Q4_0) || defined(WEIGHT_Q8_0)
 #define UNIT 64u
@@ -46,13 +47,13 @@ void loadX(uint xBase, uint u, uint cols, out vec4 xv[UNIT_VEC4]) {
                      c + 3u < cols ? inputAt(xBase + c + 3u) : 0.0);
     }
 }
-float weightAt(uint row, uint c, uint cols) {
+float weightAt(uint m, uint row, uint c, uint cols) {
     if (c >= cols) return 0.0;
 #if defined(WEIGHT_F32)
-    return uintBitsToFloat(weightWord((row >> 2) + c));
+    return uintBitsToFloat(weightWord(m, (row >> 2) + c));
 #else
     const uint b = row + 2u * c;
-    const uint h = (weightWord(b >> 2) >> ((b & 2u) << 3)) & 0xFFFFu;
+    const uint h = (weightWord(m, b >> 2) >> ((b & 2u) << 3)) & 0xFFFFu;
 #if defined(WEIGHT_F16)
     return unpackHalf2x16(h).x;
 #else
@@ -60,11 +61,11 @@ float weightAt(uint row, uint c, uint cols) {
 #endif
 #endif
 }
-float unitDot(uint row, uint u, uint cols, const vec4 xv[UNIT_VEC4]) {
+float unitDot(uint m, uint row, uint u, uint cols, const vec4 xv[UNIT_VEC4]) {
     float sum = 0.0;
     [[unroll]] for (uint k = 0u; k < UNIT_VEC4; ++k) {
         const uint c = UNIT * u + 4u * k;
-        sum += dot(vec4(weightAt(row, c, cols), weightAt(row, c + 1u, cols), weightAt(row, c + 2u, cols), weightAt(row, c + 3u, cols)), xv[k]);
+        sum += dot(vec4(weightAt(m, row, c, cols), weightAt(m, row, c + 1u, cols), weightAt(m, row, c + 2u, cols), weightAt(m, row, c + 3u, cols)), xv[k]);
     }
     return sum;
 }
@@ -85,14 +86,14 @@ void loadX(uint xBase, uint u, uint cols, out vec4 xv[UNIT_VEC4]) {
 #endif
 }
 
-float unitDot(uint row, uint u, uint cols, const vec4 xv[UNIT_VEC4]) {
+float unitDot(uint m, uint row, uint u, uint cols, const vec4 xv[UNIT_VEC4]) {
 #if defined(WEIGHT_Q4_0)
     // two blocks (36 bytes, 4-aligned as rows hold an even number of blocks), each d (f16) and 16
     // bytes: byte j = weights j (low nibble) and j + 16 (high), w = d·(q − 8). Read as three uvec4.
     const uint b = row + 36u * u, v = b >> 4;
     uint run[12];
     [[unroll]] for (uint k = 0u; k < 3u; ++k) {
-        const uvec4 q = weights4(v + k);
+        const uvec4 q = weights4(m, v + k);
         run[4u * k] = q.x;
         run[4u * k + 1u] = q.y;
         run[4u * k + 2u] = q.z;
@@ -114,10 +115,10 @@ float unitDot(uint row, uint u, uint cols, const vec4 xv[UNIT_VEC4]) {
 #elif defined(WEIGHT_Q4_1)
     // d, m (f16), 16 bytes as Q4_0, w = d·q + m (20-byte blocks: always 4-aligned)
     const uint i = (row + 20u * u) >> 2;
-    const vec2 dm = unpackHalf2x16(weightWord(i));
+    const vec2 dm = unpackHalf2x16(weightWord(m, i));
     float qx = 0.0, xsum = 0.0;
     [[unroll]] for (uint k = 0u; k < 4u; ++k) {
-        const uint q = weightWord(i + 1u + k);
+        const uint q = weightWord(m, i + 1u + k);
         qx += dot(lowNibbles(q), xv[k]) + dot(highNibbles(q), xv[k + 4u]);
         xsum += dot(xv[k] + xv[k + 4u], vec4(1.0));
     }
@@ -127,7 +128,7 @@ float unitDot(uint row, uint u, uint cols, const vec4 xv[UNIT_VEC4]) {
     const uint b = row + 22u * u, i = b >> 2;
     const bool odd = (b & 2u) != 0u;
     uint w[6];
-    [[unroll]] for (uint k = 0u; k < 6u; ++k) w[k] = weightWord(i + k);
+    [[unroll]] for (uint k = 0u; k < 6u; ++k) w[k] = weightWord(m, i + k);
     const uint qh = odd ? w[1] : spliced(w[0], w[1], true);
     float qx = 0.0, xsum = 0.0;
     [[unroll]] for (uint k = 0u; k < 4u; ++k) {
@@ -141,11 +142,11 @@ float unitDot(uint row, uint u, uint cols, const vec4 xv[UNIT_VEC4]) {
 #elif defined(WEIGHT_Q5_1)
     // d, m (f16), qh, 16 bytes (24-byte blocks: always 4-aligned), w = d·q + m
     const uint i = (row + 24u * u) >> 2;
-    const vec2 dm = unpackHalf2x16(weightWord(i));
-    const uint qh = weightWord(i + 1u);
+    const vec2 dm = unpackHalf2x16(weightWord(m, i));
+    const uint qh = weightWord(m, i + 1u);
     float qx = 0.0, xsum = 0.0;
     [[unroll]] for (uint k = 0u; k < 4u; ++k) {
-        const uint q = weightWord(i + 2u + k);
+        const uint q = weightWord(m, i + 2u + k);
         const vec4 lowHigh = vec4((uvec4(qh) >> uvec4(4u * k, 4u * k + 1u, 4u * k + 2u, 4u * k + 3u)) & 1u);
         const vec4 highHigh = vec4((uvec4(qh) >> uvec4(4u * k + 16u, 4u * k + 17u, 4u * k + 18u, 4u * k + 19u)) & 1u);
         qx += dot(lowNibbles(q) + 16.0 * lowHigh, xv[k]) + dot(highNibbles(q) + 16.0 * highHigh, xv[k + 4u]);
@@ -158,7 +159,7 @@ float unitDot(uint row, uint u, uint cols, const vec4 xv[UNIT_VEC4]) {
     const uint b = row + 68u * u, v = b >> 4;
     uint run[20];
     [[unroll]] for (uint k = 0u; k < 5u; ++k) {
-        const uvec4 q = weights4(v + k);
+        const uvec4 q = weights4(m, v + k);
         run[4u * k] = q.x;
         run[4u * k + 1u] = q.y;
         run[4u * k + 2u] = q.z;
@@ -182,12 +183,12 @@ float unitDot(uint row, uint u, uint cols, const vec4 xv[UNIT_VEC4]) {
     const uint v = (row + 144u * (u >> 2)) >> 4, qs = v + 1u;
 #else
     const uint v = (row + 176u * (u >> 2)) >> 4, qs = v + 3u;
-    const uvec4 qh0 = weights4(v + 1u), qh1 = weights4(v + 2u);
+    const uvec4 qh0 = weights4(m, v + 1u), qh1 = weights4(m, v + 2u);
     const uint qhWords[8] = uint[8](qh0.x, qh0.y, qh0.z, qh0.w, qh1.x, qh1.y, qh1.z, qh1.w);
 #endif
     const uint c = u & 3u;
-    const uvec4 head = weights4(v);
-    const uvec4 qa = weights4(qs + 2u * c), qb = weights4(qs + 2u * c + 1u);
+    const uvec4 head = weights4(m, v);
+    const uvec4 qa = weights4(m, qs + 2u * c), qb = weights4(m, qs + 2u * c + 1u);
     const uint qWords[8] = uint[8](qa.x, qa.y, qa.z, qa.w, qb.x, qb.y, qb.z, qb.w);
     const vec2 dmin = unpackHalf2x16(head.x);
     // scales: bytes 0..3 = low 6 bits of scales 0..3 (top 2 bits: scales 4..7's high bits),
@@ -233,7 +234,7 @@ float unitDot(uint row, uint u, uint cols, const vec4 xv[UNIT_VEC4]) {
     // 4-aligned start (the 2-byte funnel below takes the block's parity)
     uint lRun[12], hRun[12];
     [[unroll]] for (uint k = 0u; k < 3u; ++k) {
-        const uvec4 a = weights4((lb >> 4) + k), c = weights4((hb >> 4) + k);
+        const uvec4 a = weights4(m, (lb >> 4) + k), c = weights4(m, (hb >> 4) + k);
         lRun[4u * k] = a.x;
         lRun[4u * k + 1u] = a.y;
         lRun[4u * k + 2u] = a.z;
@@ -249,7 +250,7 @@ float unitDot(uint row, uint u, uint cols, const vec4 xv[UNIT_VEC4]) {
         hq[k] = wordOfRun(hRun, (hb >> 2) & 3u, k);
     }
     // bytes sb…sb+7 (the third word only when they straddle it: it may lie past the tensor's end)
-    const uint sw0 = weightWord(sb >> 2), sw1 = weightWord((sb >> 2) + 1u), sw2 = oddScales ? weightWord((sb >> 2) + 2u) : 0u;
+    const uint sw0 = weightWord(m, sb >> 2), sw1 = weightWord(m, (sb >> 2) + 1u), sw2 = oddScales ? weightWord(m, (sb >> 2) + 2u) : 0u;
     const uint scales = spliced(sw0, sw1, oddScales), scales2 = spliced(sw1, sw2, oddScales);
     const vec4 sc = signedBytes(scales);   // r0 first 16, r0 second 16, (r0 + 1 …)
     const vec4 sc2 = signedBytes(scales2); // r0 + 2 first 16, second 16
@@ -270,7 +271,7 @@ float unitDot(uint row, uint u, uint cols, const vec4 xv[UNIT_VEC4]) {
             hi1 += dot(hi, xv[k + 8u]);
         }
     }
-    return (lo0 * sc.x + lo1 * sc.y + hi0 * sc2.x + hi1 * sc2.y) * halfAt(weightWord((b + 208u) >> 2), odd);
+    return (lo0 * sc.x + lo1 * sc.y + hi0 * sc2.x + hi1 * sc2.y) * halfAt(weightWord(m, (b + 208u) >> 2), odd);
 #else
 #error "define one WEIGHT_<TYPE>"
 #endif

@@ -40,9 +40,26 @@ struct MatVecShape {
 /// @brief The mat-vec layout for `device` (LUCENT_VK_MATVEC="workgroup,rows" overrides it).
 MatVecShape matVecShape(const DeviceInfo& device);
 
-/// @brief y[t] = W · x[t] for nTokens tokens (x: nTokens × w.cols floats, y: nTokens × w.rows),
-/// one dispatch per slice of W. Any weight type; fp32 accumulation.
-void recordMatVec(ComputeBatch& batch, const DeviceTensor& w, const BufferRange& x, const BufferRange& y, uint32_t nTokens = 1);
+/// @brief What a mat-vec adds to its result before storing it (each saves a kernel and a barrier).
+struct MatVecEpilogue {
+    const BufferRange* bias = nullptr; ///< y[row] += bias[row]
+    bool accumulate = false;           ///< y += W·x instead of y = W·x (the residual add)
+};
+
+/// @brief Whether recordMatVec takes an epilogue for `w` (false: Q4_0/Q8_0 rows of an odd number
+/// of blocks, which go to the tiled kernel).
+bool matVecFuses(const DeviceTensor& w);
+
+/// @brief y[t] = W · x[t] (+ epilogue) for nTokens tokens (x: nTokens × w.cols floats, y: nTokens ×
+/// w.rows), one dispatch per slice of W. Any weight type; fp32 accumulation.
+void recordMatVec(ComputeBatch& batch, const DeviceTensor& w, const BufferRange& x, const BufferRange& y, uint32_t nTokens = 1,
+                  const MatVecEpilogue& epilogue = {});
+
+/// @brief out[t] = silu(gate · x[t]) · (up · x[t]): SwiGLU's input in one kernel that reads both
+/// matrices; where gate and up are placed or typed differently, two mat-vecs into out and
+/// upScratch and a SwiGLU kernel.
+void recordGatedMatVec(ComputeBatch& batch, const DeviceTensor& gate, const DeviceTensor& up, const BufferRange& x, const BufferRange& out,
+                       const BufferRange& upScratch, uint32_t nTokens = 1);
 
 /// @brief y[t] = W · x[t] for a batch of nTokens tokens, as recordMatVec, with a tiled
 /// matrix-matrix kernel (64 rows × 32 tokens per workgroup, each weight dequantized once per

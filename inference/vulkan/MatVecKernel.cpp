@@ -3,6 +3,7 @@
 #include "inference/vulkan/VulkanContext.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cctype>
 #include <cstdlib>
 #include <cstdio>
@@ -29,39 +30,97 @@ MatVecShape matVecShape(const DeviceInfo& device) {
         shape.rows = 8;
         shape.texels = true;
     } else {
-        shape.workgroup = 64;
-        shape.rows = 2;
+        // one subgroup (32 on NVIDIA) per 4 rows: measured best on an H100 (tests/bench/RESULTS.md)
+        shape.workgroup = std::max<uint32_t>(device.caps.subgroupSize, 32);
+        shape.rows = 4;
     }
     // for tuning experiments: LUCENT_VK_MATVEC="workgroup,rows"
     if (const char* forced = std::getenv("LUCENT_VK_MATVEC")) {
         unsigned wg = 0, rows = 0;
-        if (std::sscanf(forced, "%u,%u", &wg, &rows) == 2 && wg && (wg & (wg - 1)) == 0 && wg <= 1024 && rows && rows <= 16)
-            shape = {wg, rows};
+        if (std::sscanf(forced, "%u,%u", &wg, &rows) == 2 && wg && (wg & (wg - 1)) == 0 && wg <= 1024 && rows && rows <= 16) {
+            shape.workgroup = wg;
+            shape.rows = rows;
+        }
     }
     shape.subgroups = device.caps.subgroupArithmetic;
     return shape;
 }
 
-void recordMatVec(ComputeBatch& batch, const DeviceTensor& w, const BufferRange& x, const BufferRange& y, uint32_t nTokens) {
+bool matVecFuses(const DeviceTensor& w) {
     // Q4_0 and Q8_0 are read two blocks at a time (4-aligned runs): rows of an odd number of
-    // blocks take the tiled kernel, which reads any layout
-    if ((w.type == TensorType::Q4_0 || w.type == TensorType::Q8_0) && (w.cols / 32) % 2 != 0) return recordMatMul(batch, w, x, y, nTokens);
-    const MatVecShape shape = matVecShape(batch.context().info());
-    // texel views need 16-byte ranges within the device's element limit, and whole 32-weight blocks
+    // blocks take the tiled kernel, which reads any layout but has no epilogue
+    return !((w.type == TensorType::Q4_0 || w.type == TensorType::Q8_0) && (w.cols / 32) % 2 != 0);
+}
+
+namespace {
+
+bool isFloat(TensorType type) { return type == TensorType::F32 || type == TensorType::F16 || type == TensorType::BF16; }
+
+/// Whether the texel variant can run: the device wants it, quantized weights, and 16-byte ranges
+/// within the device's texel element limit.
+bool useTexels(const ComputeBatch& batch, const MatVecShape& shape, const DeviceTensor& w, const BufferRange& x) {
     const uint64_t maxTexelBytes = batch.context().info().caps.maxTexelBufferElements * 16;
-    bool texels = shape.texels && w.type != TensorType::F32 && w.type != TensorType::F16 && w.type != TensorType::BF16 && x.offset % 16 == 0 && x.bytes % 16 == 0 && x.bytes <= maxTexelBytes;
+    bool texels = shape.texels && !isFloat(w.type) && x.offset % 16 == 0 && x.bytes % 16 == 0 && x.bytes <= maxTexelBytes;
     for (const TensorSlice& slice : w.slices) texels = texels && slice.range.bytes % 16 == 0 && slice.range.bytes <= maxTexelBytes;
+    return texels;
+}
+
+struct MatVecPush {
+    uint32_t cols, rows, rowStride, yOffset, xStride, yStride, flags;
+};
+constexpr uint32_t kAccumulate = 1, kBias = 2; // shaders/matvec.comp
+
+} // namespace
+
+void recordMatVec(ComputeBatch& batch, const DeviceTensor& w, const BufferRange& x, const BufferRange& y, uint32_t nTokens,
+                  const MatVecEpilogue& epilogue) {
+    if (!matVecFuses(w)) {
+        assert(!epilogue.bias && !epilogue.accumulate);
+        return recordMatMul(batch, w, x, y, nTokens);
+    }
+    const MatVecShape shape = matVecShape(batch.context().info());
+    const bool texels = useTexels(batch, shape, w, x);
     const std::string shader = variant("matvec", w.type) + (texels ? "_tx" : "") + (shape.subgroups ? "_sg" : "");
+    const uint32_t flags = (epilogue.accumulate ? kAccumulate : 0) | (epilogue.bias ? kBias : 0);
     for (const TensorSlice& slice : w.slices) {
         // Slices write disjoint parts of y, but through one binding of all of y, which
         // synchronization validation (rightly, as it cannot see indices) calls a write-after-write.
         if (&slice != &w.slices.front()) batch.barrier();
-        struct {
-            uint32_t cols, rows, rowStride, yOffset, xStride, yStride;
-        } push{uint32_t(w.cols), uint32_t(slice.rowCount), uint32_t(rowBytes(w.type, w.cols)), uint32_t(slice.firstRow),
-               uint32_t(w.cols), uint32_t(w.rows)};
+        const MatVecPush push{uint32_t(w.cols), uint32_t(slice.rowCount), uint32_t(rowBytes(w.type, w.cols)), uint32_t(slice.firstRow),
+                              uint32_t(w.cols), uint32_t(w.rows), flags};
         const auto [gx, gy] = batch.groups1D((slice.rowCount + shape.rows - 1) / shape.rows);
-        batch.dispatch(shader, {shape.workgroup, shape.rows}, {texels ? asTexels(slice.range) : slice.range, texels ? asTexels(x) : x, y}, &push,
+        // without a bias, binding 3 repeats y (never read)
+        batch.dispatch(shader, {shape.workgroup, shape.rows},
+                       {texels ? asTexels(slice.range) : slice.range, texels ? asTexels(x) : x, y, epilogue.bias ? *epilogue.bias : y}, &push,
+                       sizeof push, gx, gy, nTokens);
+    }
+}
+
+void recordGatedMatVec(ComputeBatch& batch, const DeviceTensor& gate, const DeviceTensor& up, const BufferRange& x, const BufferRange& out,
+                       const BufferRange& upScratch, uint32_t nTokens) {
+    bool paired = gate.type == up.type && gate.cols == up.cols && gate.rows == up.rows && gate.slices.size() == up.slices.size() &&
+                  matVecFuses(gate);
+    for (size_t i = 0; paired && i < gate.slices.size(); ++i)
+        paired = gate.slices[i].firstRow == up.slices[i].firstRow && gate.slices[i].rowCount == up.slices[i].rowCount;
+    if (!paired) { // gate and up placed differently: two mat-vecs and SwiGLU
+        recordMatVec(batch, gate, x, out, nTokens);
+        recordMatVec(batch, up, x, upScratch, nTokens);
+        batch.barrier();
+        recordSwiglu(batch, out, upScratch, uint32_t(gate.rows) * nTokens);
+        return;
+    }
+    const MatVecShape shape = matVecShape(batch.context().info());
+    const bool texels = useTexels(batch, shape, gate, x) && useTexels(batch, shape, up, x);
+    const std::string shader = variant("matvec", gate.type) + "_glu" + (texels ? "_tx" : "") + (shape.subgroups ? "_sg" : "");
+    for (size_t i = 0; i < gate.slices.size(); ++i) {
+        const TensorSlice& slice = gate.slices[i];
+        if (i > 0) batch.barrier(); // as in recordMatVec
+        const MatVecPush push{uint32_t(gate.cols), uint32_t(slice.rowCount), uint32_t(rowBytes(gate.type, gate.cols)), uint32_t(slice.firstRow),
+                              uint32_t(gate.cols), uint32_t(gate.rows), 0};
+        const auto [gx, gy] = batch.groups1D((slice.rowCount + shape.rows - 1) / shape.rows);
+        const BufferRange& upRange = up.slices[i].range;
+        batch.dispatch(shader, {shape.workgroup, shape.rows},
+                       {texels ? asTexels(slice.range) : slice.range, texels ? asTexels(x) : x, out, texels ? asTexels(upRange) : upRange}, &push,
                        sizeof push, gx, gy, nTokens);
     }
 }

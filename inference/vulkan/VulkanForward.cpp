@@ -19,6 +19,9 @@ void VulkanModel::recordForward(uint32_t pos0, uint32_t nTokens, bool wantLogits
         else recordMatMul(b, store_->tensor(size_t(weight)), in, out, nTokens);
     };
     const uint32_t n = nTokens;
+    // One token runs mat-vecs with epilogues (bias, residual, SwiGLU) instead of separate kernels;
+    // a batch (and the rare tensor the mat-vec cannot fuse) takes the separate kernels.
+    auto fused = [&](int weight) { return n == 1 && matVecFuses(store_->tensor(size_t(weight))); };
 
     // token embeddings
     recordEmbed(b, store_->tensor(size_t(tokenEmbd_)), tokenIds, n, x);
@@ -29,11 +32,20 @@ void VulkanModel::recordForward(uint32_t pos0, uint32_t nTokens, bool wantLogits
         recordRmsNorm(b, x, tensor(w.attnNorm), xb, c.nEmbd, n, c.eps);
         b.barrier();
         // qkv (+ biases: qwen2), independent of each other
-        project(w.wq, xb, q);
-        project(w.wk, xb, k);
-        project(w.wv, xb, v);
+        const bool fusedQkv = fused(w.wq) && fused(w.wk) && fused(w.wv);
+        if (fusedQkv) {
+            const BufferRange bq = w.bq >= 0 ? tensor(w.bq) : BufferRange{}, bk = w.bk >= 0 ? tensor(w.bk) : BufferRange{},
+                              bv = w.bv >= 0 ? tensor(w.bv) : BufferRange{};
+            recordMatVec(b, store_->tensor(size_t(w.wq)), xb, q, 1, {w.bq >= 0 ? &bq : nullptr});
+            recordMatVec(b, store_->tensor(size_t(w.wk)), xb, k, 1, {w.bk >= 0 ? &bk : nullptr});
+            recordMatVec(b, store_->tensor(size_t(w.wv)), xb, v, 1, {w.bv >= 0 ? &bv : nullptr});
+        } else {
+            project(w.wq, xb, q);
+            project(w.wk, xb, k);
+            project(w.wv, xb, v);
+        }
         b.barrier();
-        if (w.bq >= 0) {
+        if (w.bq >= 0 && !fusedQkv) {
             recordAdd(b, q, tensor(w.bq), n * c.qDim(), c.qDim());
             recordAdd(b, k, tensor(w.bk), n * c.kvDim(), c.kvDim());
             recordAdd(b, v, tensor(w.bv), n * c.kvDim(), c.kvDim());
@@ -54,23 +66,35 @@ void VulkanModel::recordForward(uint32_t pos0, uint32_t nTokens, bool wantLogits
         recordAttention(b, heads_, pos0 + 1, splits, q, keys, values, wholeBuffer(*s_.partials), att, n);
         b.barrier();
         // output projection and residual
-        project(w.wo, att, xb);
-        b.barrier();
-        recordAdd(b, x, xb, n * c.nEmbd);
+        if (fused(w.wo)) {
+            recordMatVec(b, store_->tensor(size_t(w.wo)), att, x, 1, {nullptr, true});
+        } else {
+            project(w.wo, att, xb);
+            b.barrier();
+            recordAdd(b, x, xb, n * c.nEmbd);
+        }
         b.barrier();
         // ffn rmsnorm
         recordRmsNorm(b, x, tensor(w.ffnNorm), xb, c.nEmbd, n, c.eps);
         b.barrier();
         // SwiGLU: down(silu(gate(x)) · up(x))
-        project(w.wGate, xb, gate);
-        project(w.wUp, xb, up);
+        if (n == 1) {
+            recordGatedMatVec(b, store_->tensor(size_t(w.wGate)), store_->tensor(size_t(w.wUp)), xb, gate, up);
+        } else {
+            project(w.wGate, xb, gate);
+            project(w.wUp, xb, up);
+            b.barrier();
+            recordSwiglu(b, gate, up, n * c.nFf);
+        }
         b.barrier();
-        recordSwiglu(b, gate, up, n * c.nFf);
-        b.barrier();
-        project(w.wDown, gate, xb);
-        b.barrier();
-        // residual
-        recordAdd(b, x, xb, n * c.nEmbd);
+        // down projection and residual
+        if (fused(w.wDown)) {
+            recordMatVec(b, store_->tensor(size_t(w.wDown)), gate, x, 1, {nullptr, true});
+        } else {
+            project(w.wDown, gate, xb);
+            b.barrier();
+            recordAdd(b, x, xb, n * c.nEmbd);
+        }
         b.barrier();
     }
     if (!wantLogits) return;

@@ -89,6 +89,62 @@ private slots:
         // 5 rows of 210 bytes: the range ends mid-word, and the last row's scale lies in that word
         QTest::newRow("Q6_K 256x5") << TensorType::Q6_K << 256 << 5 << 1 << false << false;
         QTest::newRow("Q6_K tiled 256x5, 2 tokens") << TensorType::Q6_K << 256 << 5 << 2 << false << true;
+        // an odd number of blocks per row: the pair-of-blocks mat-vec hands these to the tiled kernel
+        QTest::newRow("Q4_0 96x7 (3 blocks a row)") << TensorType::Q4_0 << 96 << 7 << 1 << false << false;
+        QTest::newRow("Q8_0 160x7 (5 blocks a row)") << TensorType::Q8_0 << 160 << 7 << 1 << false << false;
+    }
+
+    // The mat-vec's epilogues against the exact sums: y = W·x + bias + y₀ (qwen2's biases and the
+    // residual add) and out = silu(G·x)·(U·x) (SwiGLU's input from both matrices at once).
+    void epilogues_data() {
+        QTest::addColumn<TensorType>("type");
+        QTest::addColumn<int>("cols");
+        QTest::addColumn<int>("rows");
+        QTest::addColumn<bool>("split");
+        for (TensorType type : {TensorType::F32, TensorType::F16, TensorType::Q4_0, TensorType::Q8_0, TensorType::Q5_0, TensorType::Q4_K,
+                                TensorType::Q5_K, TensorType::Q6_K}) {
+            const std::string name(tensorTypeName(type));
+            QTest::newRow((name + " 512x37").c_str()) << type << 512 << 37 << false;
+            QTest::newRow((name + " 256x37 split in 8-row bindings").c_str()) << type << 256 << 37 << true;
+        }
+    }
+    void epilogues() {
+        QFETCH(TensorType, type);
+        QFETCH(int, cols);
+        QFETCH(int, rows);
+        QFETCH(bool, split);
+        const TestMatrix g = makeMatrix(type, uint64_t(cols), uint64_t(rows), 11), u = makeMatrix(type, uint64_t(cols), uint64_t(rows), 12);
+        auto gpu = openGpu(split ? rowBytes(type, uint64_t(cols)) * 8 : 0);
+        QVERIFY(gpu);
+        auto gStore = toDevice(*gpu, g), uStore = toDevice(*gpu, u);
+        QVERIFY(gStore && uStore);
+        const std::vector<float> x = test::randomFloats(size_t(cols), 3), bias = test::randomFloats(size_t(rows), 4),
+                                 y0 = test::randomFloats(size_t(rows), 5);
+        auto xBuffer = gpu->upload(x), biasBuffer = gpu->upload(bias), yBuffer = gpu->upload(y0);
+        auto gatedBuffer = gpu->zeros(uint64_t(rows) * 4), scratch = gpu->zeros(uint64_t(rows) * 4);
+        const BufferRange biasRange = wholeBuffer(*biasBuffer);
+        gpu->batch->begin();
+        recordMatVec(*gpu->batch, gStore->tensor(0), wholeBuffer(*xBuffer), wholeBuffer(*yBuffer), 1, {&biasRange, true});
+        recordGatedMatVec(*gpu->batch, gStore->tensor(0), uStore->tensor(0), wholeBuffer(*xBuffer), wholeBuffer(*gatedBuffer),
+                          wholeBuffer(*scratch));
+        auto ran = gpu->batch->submitAndWait();
+        QVERIFY2(ran, ran ? "" : ran.error().message.c_str());
+        const std::vector<float> y = test::readFloats(*yBuffer, size_t(rows)), gated = test::readFloats(*gatedBuffer, size_t(rows));
+        std::vector<float> expectedY(static_cast<size_t>(rows)), expectedGated(static_cast<size_t>(rows));
+        for (int r = 0; r < rows; ++r) {
+            double gx = 0.0, ux = 0.0;
+            for (int c = 0; c < cols; ++c) {
+                gx += double(g.dequantized[size_t(r) * size_t(cols) + size_t(c)]) * double(x[size_t(c)]);
+                ux += double(u.dequantized[size_t(r) * size_t(cols) + size_t(c)]) * double(x[size_t(c)]);
+            }
+            expectedY[size_t(r)] = float(gx + double(bias[size_t(r)]) + double(y0[size_t(r)]));
+            expectedGated[size_t(r)] = float(gx / (1.0 + std::exp(-gx)) * ux);
+        }
+        const auto dy = test::compare(y, expectedY), dg = test::compare(gated, expectedGated);
+        qInfo("bias + residual: max |diff| %.3g (NMSE %.3g); gated: max |diff| %.3g (NMSE %.3g)", dy.maxAbs, dy.nmse, dg.maxAbs, dg.nmse);
+        QVERIFY(dy.maxAbs < 1e-4 && dy.nmse < 1e-10);
+        QVERIFY(dg.maxAbs < 1e-3 && dg.nmse < 1e-10);
+        QCOMPARE(gpu->context->validationErrors(), 0);
     }
     void matchesCpu() {
         QFETCH(TensorType, type);
