@@ -76,7 +76,8 @@ std::optional<LoadOptions> readBackendOptions(CliIo& io, const QCommandLineParse
     if (parser.isSet("vram-budget")) {
         options.vramBudgetBytes = parseByteSize(parser.value("vram-budget"));
         if (!options.vramBudgetBytes) {
-            reportError(io, QStringLiteral("--vram-budget must be a size such as 6G, 512M or 800000000, not '%1'.").arg(parser.value("vram-budget")));
+            reportError(io, QStringLiteral("--vram-budget must be a size such as 6G, 512M or 800000000, not '%1'.")
+                                .arg(parser.value("vram-budget")));
             return std::nullopt;
         }
     }

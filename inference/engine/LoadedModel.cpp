@@ -72,7 +72,8 @@ Expected<OpenedBackend> openBackend(const std::string& path, GgufFile file, cons
         auto model = openOffloaded(path, std::move(file), gpu);
         if (!model) return fail(model.error());
         std::string description = vulkanDescription(model->device);
-        if (model->gpuLayers == 0) description = "CPU (" + std::to_string(model->cpuThreads) + " threads; no layer fits on " + description + ")";
+        if (model->gpuLayers == 0)
+            description = "CPU (" + std::to_string(model->cpuThreads) + " threads; no layer fits on " + description + ")";
         else if (model->gpuLayers < model->layers)
             description += " — " + std::to_string(model->gpuLayers) + " of " + std::to_string(model->layers) + " layers, rest on CPU (" +
                            std::to_string(model->cpuThreads) + " threads)";

@@ -25,7 +25,8 @@ RunSizes runSizes(const ModelConfig& c, const HeadShape& heads, uint32_t context
     r.q = n * c.qDim() * 4;
     r.kv = n * c.kvDim() * 4;
     r.gate = n * c.nFf * 4;
-    r.partials = std::max(attentionPartialBytes(heads, attentionSplits(contextLength)), attentionPartialBytes(heads, batchSplits, maxBatch));
+    r.partials =
+        std::max(attentionPartialBytes(heads, attentionSplits(contextLength)), attentionPartialBytes(heads, batchSplits, maxBatch));
     r.ropeTableOffset = alignUp(n * 4, alignment);
     r.params = r.ropeTableOffset + ropeTableFloats(heads, maxBatch) * 4;
     r.logits = c.nVocab * 4ull;
@@ -171,7 +172,8 @@ Expected<void> VulkanModel::allocateState() {
 
 uint64_t VulkanModel::deviceBytes() const {
     uint64_t bytes = store_->totalBytes();
-    for (const auto* buffer : {&s_.x, &s_.xb, &s_.q, &s_.k, &s_.v, &s_.att, &s_.gate, &s_.up, &s_.partials, &s_.params, &s_.logits, &s_.hidden})
+    for (const auto* buffer :
+         {&s_.x, &s_.xb, &s_.q, &s_.k, &s_.v, &s_.att, &s_.gate, &s_.up, &s_.partials, &s_.params, &s_.logits, &s_.hidden})
         bytes += (*buffer)->bytes();
     for (size_t l = 0; l < s_.keys.size(); ++l) bytes += s_.keys[l]->bytes() + s_.values[l]->bytes();
     return bytes;
@@ -207,11 +209,11 @@ Expected<void> VulkanModel::run(std::span<const int32_t> tokens, int pos, float*
                       ropeFreqs_.empty() ? nullptr : ropeFreqs_.data());
         batch_->begin();
         recordForward(p, n, last && logitsOut);
-        if (hiddenOut) { // every token's residual stream, for the next stage's layers
-            batch_->copy(BufferRange{s_.x.get(), 0, uint64_t(n) * config_.nEmbd * 4}, BufferRange{s_.hidden.get(), 0, uint64_t(n) * config_.nEmbd * 4});
-        }
+        const uint64_t hiddenBytes = uint64_t(n) * config_.nEmbd * 4;
+        // every token's residual stream, for the next stage's layers
+        if (hiddenOut) batch_->copy(BufferRange{s_.x.get(), 0, hiddenBytes}, BufferRange{s_.hidden.get(), 0, hiddenBytes});
         if (auto ran = batch_->submitAndWait(); !ran) return ran;
-        if (hiddenOut) std::memcpy(hiddenOut + size_t(done) * config_.nEmbd, s_.hidden->mapped(), size_t(n) * config_.nEmbd * 4);
+        if (hiddenOut) std::memcpy(hiddenOut + size_t(done) * config_.nEmbd, s_.hidden->mapped(), hiddenBytes);
         done += n;
     }
     if (logitsOut) std::memcpy(logitsOut, s_.logits->mapped(), size_t(config_.nVocab) * 4);
