@@ -156,6 +156,21 @@ const bool kHasAvx2 =
     false;
 #endif
 
+const bool kHasAvxVnni =
+#if defined(__x86_64__) && defined(__GNUC__)
+    kHasAvx2 && __builtin_cpu_supports("avxvnni");
+#else
+    false;
+#endif
+
+const bool kHasAvx512 =
+#if defined(__x86_64__) && defined(__GNUC__)
+    kHasAvx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") &&
+    __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni");
+#else
+    false;
+#endif
+
 } // namespace
 
 void quantDotRowsPortable(TensorType type, const uint8_t* rows, size_t stride, size_t n, const uint8_t* x, size_t xStride, size_t nTokens,
@@ -179,6 +194,8 @@ bool quantDotUsesAvx2() { return kHasAvx2; }
 
 void quantDotRows(TensorType type, const uint8_t* rows, size_t stride, size_t n, const uint8_t* x, size_t xStride, size_t nTokens, float* y,
                   size_t yStride, size_t count) {
+    if (kHasAvx512 && detail::quantDotRowsAvx512(type, rows, stride, n, x, xStride, nTokens, y, yStride, count)) return;
+    if (kHasAvxVnni && detail::quantDotRowsAvxVnni(type, rows, stride, n, x, xStride, nTokens, y, yStride, count)) return;
     if (kHasAvx2 && detail::quantDotRowsAvx2(type, rows, stride, n, x, xStride, nTokens, y, yStride, count)) return;
     quantDotRowsPortable(type, rows, stride, n, x, xStride, nTokens, y, yStride, count);
 }

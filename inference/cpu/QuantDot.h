@@ -29,6 +29,14 @@ namespace detail {
 /// Returns false for a type it does not cover.
 bool quantDotRowsAvx2(TensorType type, const uint8_t* rows, size_t rowStride, size_t n, const uint8_t* activations, size_t activationStride,
                       size_t nTokens, float* y, size_t yStride, size_t count);
+/// @brief The same kernels built with AVX-VNNI (QuantDotAvx2.cpp compiled again); only called
+/// when the CPU also has AVX-VNNI.
+bool quantDotRowsAvxVnni(TensorType type, const uint8_t* rows, size_t rowStride, size_t n, const uint8_t* activations,
+                         size_t activationStride, size_t nTokens, float* y, size_t yStride, size_t count);
+/// @brief Q4_0 and Q8_0 with AVX-512 VNNI, two blocks per register (QuantDotAvx512.cpp); only
+/// called when the CPU has AVX-512 F/BW/DQ/VL/VNNI. Returns false for the other types.
+bool quantDotRowsAvx512(TensorType type, const uint8_t* rows, size_t rowStride, size_t n, const uint8_t* activations,
+                        size_t activationStride, size_t nTokens, float* y, size_t yStride, size_t count);
 } // namespace detail
 
 } // namespace lucent

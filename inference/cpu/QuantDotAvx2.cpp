@@ -1,6 +1,10 @@
 // AVX2 versions of the integer dot products in QuantDot.cpp — same arithmetic, 32 bytes at a
 // time. Built with a per-function target attribute, so the file compiles for any x86-64 and the
 // caller only enters it after checking the CPU (QuantDot.cpp).
+//
+// CMake builds this file twice: as quantDotRowsAvx2, and with LUCENT_QUANT_DOT_VNNI defined as
+// quantDotRowsAvxVnni, where AVX-VNNI's vpdpbusd does in one instruction what maddubs + madd +
+// add do in three. Both give the same integer lanes, so the same bits.
 #include "inference/cpu/QuantDot.h"
 
 #if defined(__x86_64__) && defined(__GNUC__)
@@ -13,7 +17,13 @@
 #include <immintrin.h>
 #include <type_traits>
 
+#ifdef LUCENT_QUANT_DOT_VNNI
+#define LUCENT_AVX2 __attribute__((target("avx2,fma,f16c,avxvnni")))
+#define LUCENT_QUANT_DOT_ENTRY quantDotRowsAvxVnni
+#else
 #define LUCENT_AVX2 __attribute__((target("avx2,fma,f16c")))
+#define LUCENT_QUANT_DOT_ENTRY quantDotRowsAvx2
+#endif
 
 namespace lucent::detail {
 namespace {
@@ -36,8 +46,15 @@ LUCENT_AVX2 inline __m256i fifthBits(uint32_t bits) {
     return _mm256_and_si256(_mm256_cmpeq_epi8(_mm256_and_si256(spread, mask), mask), _mm256_set1_epi8(0x10));
 }
 
-// Σ u·s over each group of four bytes → 8 int32 lanes (u unsigned ≤ 63, s signed: no saturation).
-LUCENT_AVX2 inline __m256i dotBytes(__m256i u, __m256i s) { return _mm256_madd_epi16(_mm256_maddubs_epi16(u, s), _mm256_set1_epi16(1)); }
+// Σ u·s over each group of four bytes, added to `start` → 8 int32 lanes (u unsigned ≤ 128, s
+// signed ≥ −127: the 16-bit pair sums of maddubs never saturate, so both forms give the same lanes).
+LUCENT_AVX2 inline __m256i dotBytes(__m256i start, __m256i u, __m256i s) {
+#ifdef LUCENT_QUANT_DOT_VNNI
+    return _mm256_dpbusd_avx_epi32(start, u, s);
+#else
+    return _mm256_add_epi32(start, _mm256_madd_epi16(_mm256_maddubs_epi16(u, s), _mm256_set1_epi16(1)));
+#endif
+}
 
 LUCENT_AVX2 inline float sumLanes(__m256 v) {
     __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
@@ -46,43 +63,91 @@ LUCENT_AVX2 inline float sumLanes(__m256 v) {
     return _mm_cvtss_f32(s);
 }
 
-// Each kernel multiplies one weight row with NT tokens' activations at once, so a block's
-// weights are unpacked once per NT tokens. Every token gets exactly the operations it would get
-// alone (NT = 1), in the same order: a batch and a single token give the same bits.
+// Legacy 32-weight types, block by block. The zero point z (8 or 16) is taken off inside the
+// lanes: Σ(q−z)·x = Σq·x − z·Σx, and with −z·Σx spread as −z·Σx/8 per lane as the start of the
+// sum the eight lanes still add up exactly (integers).
+template <typename Block> constexpr bool kHasMin = std::is_same_v<Block, BlockQ4_1> || std::is_same_v<Block, BlockQ5_1>;
+// With vpdpbusd (no 16-bit saturation) Q8_0's signed weights go in as w + 128, unsigned: a zero
+// point of 128 (u = w + 128) taken off like the others.
+#ifdef LUCENT_QUANT_DOT_VNNI
+constexpr int kQ8LaneOffset = 16;
+#else
+constexpr int kQ8LaneOffset = 0;
+#endif
+template <typename Block>
+constexpr int kLaneOffset = std::is_same_v<Block, BlockQ4_0> ? 1 : std::is_same_v<Block, BlockQ5_0> ? 2 : std::is_same_v<Block, BlockQ8_0> ? kQ8LaneOffset : 0; // z/8
 
-// Legacy types. The zero point z (8 or 16) is taken off inside the lanes: Σ(q−z)·x = Σq·x − z·Σx,
-// and with Σx spread as z·Σx/8 per lane the eight lanes still add up exactly (integers).
+// The block's 32 weights as bytes: unsigned q for the 4/5-bit types, signed for Q8_0.
+template <typename Block>
+LUCENT_AVX2 inline __m256i weightBytes(const Block& w) {
+    if constexpr (std::is_same_v<Block, BlockQ8_0>) {
+        return load(w.qs);
+    } else {
+        const __m256i q = nibbles(w.qs);
+        if constexpr (std::is_same_v<Block, BlockQ5_0> || std::is_same_v<Block, BlockQ5_1>) {
+            uint32_t qh;
+            std::memcpy(&qh, w.qh, 4);
+            return _mm256_or_si256(q, fifthBits(qh));
+        }
+        return q;
+    }
+}
+
+// −(z/8)·Σx in every lane: where a block's integer sum starts.
+template <typename Block>
+LUCENT_AVX2 inline __m256i laneStart(const ActivationBlock32& x) {
+    if constexpr (kLaneOffset<Block> != 0) return _mm256_set1_epi32(-kLaneOffset<Block> * x.sum);
+    return _mm256_setzero_si256();
+}
+
+// Σ(q−z)·x of one block in 8 lanes. Q8_0 is signed × signed: w + 128 with VNNI, else |w| and x
+// with w's sign (maddubs' pair sums stay below 2¹⁵ that way).
+template <typename Block>
+LUCENT_AVX2 inline __m256i blockProducts(__m256i qw, __m256i qx, __m256i start) {
+    if constexpr (std::is_same_v<Block, BlockQ8_0>) {
+        if constexpr (kQ8LaneOffset != 0) return dotBytes(start, _mm256_xor_si256(qw, _mm256_set1_epi8(char(0x80))), qx);
+        return dotBytes(start, _mm256_sign_epi8(qw, qw), _mm256_sign_epi8(qx, qw));
+    }
+    return dotBytes(start, qw, qx);
+}
+
+// One (row, token) pair's step for a block: acc += d_w·d_x·products (and the minimum's term).
+// Both kernels below take exactly this step, so a product has the same bits whichever ran it.
+template <typename Block>
+LUCENT_AVX2 inline void accumulate(const Block& w, const ActivationBlock32& x, __m256i products, __m256& acc, float& scalar) {
+    if constexpr (kHasMin<Block>) scalar += half(w.m) * x.sumScaled;
+    acc = _mm256_fmadd_ps(_mm256_mul_ps(_mm256_set1_ps(half(w.d)), _mm256_broadcast_ss(&x.d)), _mm256_cvtepi32_ps(products), acc);
+}
+
+// One weight row × NT tokens: a block's weights are unpacked once for NT tokens (prompts).
 template <typename Block, int NT>
 LUCENT_AVX2 inline void dot32(const Block* w, const ActivationBlock32* const* x, size_t blocks, float* out) {
     __m256 acc[NT];
     float scalar[NT];
     for (int t = 0; t < NT; ++t) acc[t] = _mm256_setzero_ps(), scalar[t] = 0.0f;
-    constexpr int laneOffset = std::is_same_v<Block, BlockQ4_0> ? 1 : std::is_same_v<Block, BlockQ5_0> ? 2 : 0; // z/8
     for (size_t b = 0; b < blocks; ++b) {
-        const __m256 dw = _mm256_set1_ps(half(w[b].d));
-        __m256i qw;
-        if constexpr (std::is_same_v<Block, BlockQ8_0>) {
-            qw = load(w[b].qs);
-        } else {
-            qw = nibbles(w[b].qs);
-            if constexpr (std::is_same_v<Block, BlockQ5_0> || std::is_same_v<Block, BlockQ5_1>) {
-                uint32_t qh;
-                std::memcpy(&qh, w[b].qh, 4);
-                qw = _mm256_or_si256(qw, fifthBits(qh));
-            }
-        }
+        const __m256i qw = weightBytes(w[b]);
         for (int t = 0; t < NT; ++t) {
             const ActivationBlock32& xb = x[t][b];
-            const __m256i qx = load(xb.qs);
-            __m256i products;
-            if constexpr (std::is_same_v<Block, BlockQ8_0>) products = dotBytes(_mm256_sign_epi8(qw, qw), _mm256_sign_epi8(qx, qw));
-            else products = dotBytes(qw, qx);
-            if constexpr (laneOffset != 0) products = _mm256_sub_epi32(products, _mm256_set1_epi32(laneOffset * xb.sum));
-            if constexpr (std::is_same_v<Block, BlockQ4_1> || std::is_same_v<Block, BlockQ5_1>) scalar[t] += half(w[b].m) * xb.sumScaled;
-            acc[t] = _mm256_fmadd_ps(_mm256_mul_ps(dw, _mm256_broadcast_ss(&xb.d)), _mm256_cvtepi32_ps(products), acc[t]);
+            accumulate(w[b], xb, blockProducts<Block>(qw, load(xb.qs), laneStart<Block>(xb)), acc[t], scalar[t]);
         }
     }
     for (int t = 0; t < NT; ++t) out[t] = sumLanes(acc[t]) + scalar[t];
+}
+
+// NR weight rows × one token (decode): the token's block is loaded once for NR rows, and the NR
+// accumulators are independent chains the core overlaps.
+template <typename Block, int NR>
+LUCENT_AVX2 inline void dot32Rows(const uint8_t* rows, size_t stride, const ActivationBlock32* x, size_t blocks, float* out) {
+    const Block* w[NR];
+    __m256 acc[NR];
+    float scalar[NR];
+    for (int r = 0; r < NR; ++r) w[r] = reinterpret_cast<const Block*>(rows + size_t(r) * stride), acc[r] = _mm256_setzero_ps(), scalar[r] = 0.0f;
+    for (size_t b = 0; b < blocks; ++b) {
+        const __m256i qx = load(x[b].qs), start = laneStart<Block>(x[b]);
+        for (int r = 0; r < NR; ++r) accumulate(w[r][b], x[b], blockProducts<Block>(weightBytes(w[r][b]), qx, start), acc[r], scalar[r]);
+    }
+    for (int r = 0; r < NR; ++r) out[r] = sumLanes(acc[r]) + scalar[r];
 }
 
 // Q4_K/Q5_K: 4 chunks of 64 weights; each 32-byte load holds sub-block 2c (low nibbles) and 2c+1 (high).
@@ -171,61 +236,88 @@ LUCENT_AVX2 inline void dotQ6_K(const BlockQ6_K* w, const ActivationBlock256* co
     for (int t = 0; t < NT; ++t) out[t] = sumLanes(acc[t]);
 }
 
+// A type's kernels: tokens<NT> multiplies one row with NT tokens, rows<NR> NR rows with one token.
+template <typename Block> struct Legacy {
+    template <int NT> LUCENT_AVX2 static void tokens(const Block* w, const ActivationBlock32* const* x, size_t blocks, float* out) {
+        dot32<Block, NT>(w, x, blocks, out);
+    }
+    template <int NR> LUCENT_AVX2 static void rows(const uint8_t* w, size_t stride, const ActivationBlock32* x, size_t blocks, float* out) {
+        dot32Rows<Block, NR>(w, stride, x, blocks, out);
+    }
+};
+// The K-quants unpack a 256-weight block with enough work per byte that one row at a time keeps
+// the core busy; their rows<NR> is NR single-token passes.
+template <typename Block, typename Derived> struct RowByRow {
+    template <int NR> LUCENT_AVX2 static void rows(const uint8_t* w, size_t stride, const ActivationBlock256* x, size_t blocks, float* out) {
+        for (int r = 0; r < NR; ++r) Derived::template tokens<1>(reinterpret_cast<const Block*>(w + size_t(r) * stride), &x, blocks, out + r);
+    }
+};
+template <bool fiveBit, typename Block> struct KQuant45 : RowByRow<Block, KQuant45<fiveBit, Block>> {
+    template <int NT> LUCENT_AVX2 static void tokens(const Block* w, const ActivationBlock256* const* x, size_t blocks, float* out) {
+        dotK45<fiveBit, Block, NT>(w, x, blocks, out);
+    }
+};
+struct Q6K : RowByRow<BlockQ6_K, Q6K> {
+    template <int NT> LUCENT_AVX2 static void tokens(const BlockQ6_K* w, const ActivationBlock256* const* x, size_t blocks, float* out) {
+        dotQ6_K<NT>(w, x, blocks, out);
+    }
+};
+
 // Tokens t … t+NT−1 against one row.
-template <typename Block, typename Activation, int NT, template <int> class Kernel>
+template <typename Block, typename Activation, int NT, typename Kernel>
 LUCENT_AVX2 inline void tokenGroup(const Block* w, size_t blocks, const uint8_t* activations, size_t activationStride, size_t t, float* y,
                                    size_t yStride) {
     const Activation* x[NT];
     float out[NT];
     for (int i = 0; i < NT; ++i) x[i] = reinterpret_cast<const Activation*>(activations + (t + size_t(i)) * activationStride);
-    Kernel<NT>::run(w, x, blocks, out);
+    Kernel::template tokens<NT>(w, x, blocks, out);
     for (int i = 0; i < NT; ++i) y[(t + size_t(i)) * yStride] = out[i];
 }
 
-// Rows × tokens, four tokens per pass over a row (then the 1–3 left over).
-template <typename Block, typename Activation, int blockSize, template <int> class Kernel>
+// Rows r … r+NR−1 against one token.
+template <typename Activation, int NR, typename Kernel>
+LUCENT_AVX2 inline void rowGroup(const uint8_t* rows, size_t stride, size_t blocks, const Activation* x, size_t r, float* y) {
+    float out[NR];
+    Kernel::template rows<NR>(rows + r * stride, stride, x, blocks, out);
+    for (int i = 0; i < NR; ++i) y[r + size_t(i)] = out[i];
+}
+
+// Rows × tokens: four tokens per pass over a row; the 1–3 tokens left over (a decoded token is
+// one) go four rows per pass over the token.
+template <typename Block, typename Activation, int blockSize, typename Kernel>
 LUCENT_AVX2 void rowsTimesTokens(const uint8_t* rows, size_t stride, size_t n, const uint8_t* activations, size_t activationStride,
                                  size_t nTokens, float* y, size_t yStride, size_t count) {
-    const size_t blocks = n / blockSize;
-    for (size_t r = 0; r < count; ++r) {
+    const size_t blocks = n / blockSize, grouped = nTokens / 4 * 4;
+    for (size_t r = 0; r < count && grouped > 0; ++r) {
         const Block* w = reinterpret_cast<const Block*>(rows + r * stride);
-        size_t t = 0;
-        for (; t + 4 <= nTokens; t += 4) tokenGroup<Block, Activation, 4, Kernel>(w, blocks, activations, activationStride, t, y + r, yStride);
-        switch (nTokens - t) {
-        case 3: tokenGroup<Block, Activation, 3, Kernel>(w, blocks, activations, activationStride, t, y + r, yStride); break;
-        case 2: tokenGroup<Block, Activation, 2, Kernel>(w, blocks, activations, activationStride, t, y + r, yStride); break;
-        case 1: tokenGroup<Block, Activation, 1, Kernel>(w, blocks, activations, activationStride, t, y + r, yStride); break;
+        for (size_t t = 0; t < grouped; t += 4) tokenGroup<Block, Activation, 4, Kernel>(w, blocks, activations, activationStride, t, y + r, yStride);
+    }
+    for (size_t t = grouped; t < nTokens; ++t) {
+        const Activation* x = reinterpret_cast<const Activation*>(activations + t * activationStride);
+        float* yt = y + t * yStride;
+        size_t r = 0;
+        for (; r + 4 <= count; r += 4) rowGroup<Activation, 4, Kernel>(rows, stride, blocks, x, r, yt);
+        switch (count - r) {
+        case 3: rowGroup<Activation, 3, Kernel>(rows, stride, blocks, x, r, yt); break;
+        case 2: rowGroup<Activation, 2, Kernel>(rows, stride, blocks, x, r, yt); break;
+        case 1: rowGroup<Activation, 1, Kernel>(rows, stride, blocks, x, r, yt); break;
         default: break;
         }
     }
 }
 
-template <typename Block> struct Legacy {
-    template <int NT> struct K {
-        LUCENT_AVX2 static void run(const Block* w, const ActivationBlock32* const* x, size_t blocks, float* out) { dot32<Block, NT>(w, x, blocks, out); }
-    };
-};
-template <bool fiveBit, typename Block> struct KQuant45 {
-    template <int NT> struct K {
-        LUCENT_AVX2 static void run(const Block* w, const ActivationBlock256* const* x, size_t blocks, float* out) { dotK45<fiveBit, Block, NT>(w, x, blocks, out); }
-    };
-};
-template <int NT> struct Q6K {
-    LUCENT_AVX2 static void run(const BlockQ6_K* w, const ActivationBlock256* const* x, size_t blocks, float* out) { dotQ6_K<NT>(w, x, blocks, out); }
-};
-
 } // namespace
 
-LUCENT_AVX2 bool quantDotRowsAvx2(TensorType type, const uint8_t* rows, size_t stride, size_t n, const uint8_t* x, size_t xStride,
+LUCENT_AVX2 bool LUCENT_QUANT_DOT_ENTRY(TensorType type, const uint8_t* rows, size_t stride, size_t n, const uint8_t* x, size_t xStride,
                                   size_t nTokens, float* y, size_t yStride, size_t count) {
     switch (type) {
-    case TensorType::Q4_0: rowsTimesTokens<BlockQ4_0, ActivationBlock32, 32, Legacy<BlockQ4_0>::K>(rows, stride, n, x, xStride, nTokens, y, yStride, count); return true;
-    case TensorType::Q4_1: rowsTimesTokens<BlockQ4_1, ActivationBlock32, 32, Legacy<BlockQ4_1>::K>(rows, stride, n, x, xStride, nTokens, y, yStride, count); return true;
-    case TensorType::Q5_0: rowsTimesTokens<BlockQ5_0, ActivationBlock32, 32, Legacy<BlockQ5_0>::K>(rows, stride, n, x, xStride, nTokens, y, yStride, count); return true;
-    case TensorType::Q5_1: rowsTimesTokens<BlockQ5_1, ActivationBlock32, 32, Legacy<BlockQ5_1>::K>(rows, stride, n, x, xStride, nTokens, y, yStride, count); return true;
-    case TensorType::Q8_0: rowsTimesTokens<BlockQ8_0, ActivationBlock32, 32, Legacy<BlockQ8_0>::K>(rows, stride, n, x, xStride, nTokens, y, yStride, count); return true;
-    case TensorType::Q4_K: rowsTimesTokens<BlockQ4_K, ActivationBlock256, 256, KQuant45<false, BlockQ4_K>::K>(rows, stride, n, x, xStride, nTokens, y, yStride, count); return true;
-    case TensorType::Q5_K: rowsTimesTokens<BlockQ5_K, ActivationBlock256, 256, KQuant45<true, BlockQ5_K>::K>(rows, stride, n, x, xStride, nTokens, y, yStride, count); return true;
+    case TensorType::Q4_0: rowsTimesTokens<BlockQ4_0, ActivationBlock32, 32, Legacy<BlockQ4_0>>(rows, stride, n, x, xStride, nTokens, y, yStride, count); return true;
+    case TensorType::Q4_1: rowsTimesTokens<BlockQ4_1, ActivationBlock32, 32, Legacy<BlockQ4_1>>(rows, stride, n, x, xStride, nTokens, y, yStride, count); return true;
+    case TensorType::Q5_0: rowsTimesTokens<BlockQ5_0, ActivationBlock32, 32, Legacy<BlockQ5_0>>(rows, stride, n, x, xStride, nTokens, y, yStride, count); return true;
+    case TensorType::Q5_1: rowsTimesTokens<BlockQ5_1, ActivationBlock32, 32, Legacy<BlockQ5_1>>(rows, stride, n, x, xStride, nTokens, y, yStride, count); return true;
+    case TensorType::Q8_0: rowsTimesTokens<BlockQ8_0, ActivationBlock32, 32, Legacy<BlockQ8_0>>(rows, stride, n, x, xStride, nTokens, y, yStride, count); return true;
+    case TensorType::Q4_K: rowsTimesTokens<BlockQ4_K, ActivationBlock256, 256, KQuant45<false, BlockQ4_K>>(rows, stride, n, x, xStride, nTokens, y, yStride, count); return true;
+    case TensorType::Q5_K: rowsTimesTokens<BlockQ5_K, ActivationBlock256, 256, KQuant45<true, BlockQ5_K>>(rows, stride, n, x, xStride, nTokens, y, yStride, count); return true;
     case TensorType::Q6_K: rowsTimesTokens<BlockQ6_K, ActivationBlock256, 256, Q6K>(rows, stride, n, x, xStride, nTokens, y, yStride, count); return true;
     default: return false;
     }
@@ -237,6 +329,7 @@ LUCENT_AVX2 bool quantDotRowsAvx2(TensorType type, const uint8_t* rows, size_t s
 
 namespace lucent::detail {
 bool quantDotRowsAvx2(TensorType, const uint8_t*, size_t, size_t, const uint8_t*, size_t, size_t, float*, size_t, size_t) { return false; }
+bool quantDotRowsAvxVnni(TensorType, const uint8_t*, size_t, size_t, const uint8_t*, size_t, size_t, float*, size_t, size_t) { return false; }
 } // namespace lucent::detail
 
 #endif

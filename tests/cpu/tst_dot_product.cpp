@@ -132,6 +132,68 @@ private slots:
         }
     }
 
+    // Every vector kernel this CPU can run against the portable one: an odd number of blocks per
+    // row (the AVX-512 kernels take blocks in pairs), odd row counts (rows are taken four at a
+    // time for one token) and token counts that mix groups of four with leftovers.
+    void vectorKernelsMatchPortable_data() {
+        QTest::addColumn<int>("type");
+        QTest::addColumn<int>("kernel");
+        QTest::addColumn<int>("rows");
+        QTest::addColumn<int>("tokens");
+        const char* kernels[] = {"AVX2", "AVX-VNNI", "AVX-512"};
+        for (TensorType type : kTypes)
+            if (usesQuantizedActivations(type))
+                for (int kernel = 0; kernel < 3; ++kernel) {
+                    if (kernel == 2 && type != TensorType::Q4_0 && type != TensorType::Q8_0) continue; // AVX-512 covers these two
+                    for (auto [rows, tokens] : {std::pair{7, 1}, {5, 2}, {9, 6}, {4, 1}})
+                        QTest::newRow(qPrintable(QString("%1 %2 rows=%3 tokens=%4").arg(tensorTypeName(type).data(), kernels[kernel]).arg(rows).arg(tokens)))
+                            << int(type) << kernel << rows << tokens;
+                }
+    }
+    void vectorKernelsMatchPortable() {
+        QFETCH(int, type);
+        QFETCH(int, kernel);
+        QFETCH(int, rows);
+        QFETCH(int, tokens);
+        const auto t = TensorType(type);
+#if defined(__x86_64__) && defined(__GNUC__)
+        const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
+        const bool supported[] = {avx2, avx2 && __builtin_cpu_supports("avxvnni"),
+                                  avx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                                      __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni")};
+        if (!supported[kernel]) QSKIP("this CPU cannot run the kernel");
+#else
+        QSKIP("x86-64 kernels only");
+#endif
+        using Kernel = bool (*)(TensorType, const uint8_t*, size_t, size_t, const uint8_t*, size_t, size_t, float*, size_t, size_t);
+        const Kernel run[] = {detail::quantDotRowsAvx2, detail::quantDotRowsAvxVnni, detail::quantDotRowsAvx512};
+        const bool kQuant = t == TensorType::Q4_K || t == TensorType::Q5_K || t == TensorType::Q6_K;
+        const size_t n = kQuant ? 3 * 256 : 47 * 32; // an odd number of blocks
+        const auto matrix = quantize(t, randomValues(size_t(rows) * n, 11, 0.2f), n);
+        const auto x = randomValues(size_t(tokens) * n, 12);
+        const size_t xBytes = quantizedActivationBytes(t, n), stride = rowBytes(t, n);
+        std::vector<uint8_t> qx(size_t(tokens) * xBytes);
+        for (int tok = 0; tok < tokens; ++tok) quantizeActivations(t, x.data() + size_t(tok) * n, n, qx.data() + size_t(tok) * xBytes);
+        std::vector<float> portable(size_t(rows) * size_t(tokens)), fast(portable.size()), single(static_cast<size_t>(rows));
+        quantDotRowsPortable(t, matrix.data(), stride, n, qx.data(), xBytes, size_t(tokens), portable.data(), size_t(rows), size_t(rows));
+        if (!run[kernel](t, matrix.data(), stride, n, qx.data(), xBytes, size_t(tokens), fast.data(), size_t(rows), size_t(rows)))
+            QSKIP("the kernel does not cover this type");
+        for (int tok = 0; tok < tokens; ++tok) {
+            // The same kernel on this token alone: the same bits as in the batch.
+            QVERIFY(run[kernel](t, matrix.data(), stride, n, qx.data() + size_t(tok) * xBytes, xBytes, 1, single.data(), size_t(rows), size_t(rows)));
+            for (int r = 0; r < rows; ++r) {
+                std::vector<float> w(n);
+                dequantizeRow(t, matrix.data() + size_t(r) * stride, w.data(), n);
+                double magnitude = 0.0;
+                for (size_t i = 0; i < n; ++i) magnitude += std::abs(double(w[i]) * double(x[size_t(tok) * n + i]));
+                const float expected = portable[size_t(tok) * size_t(rows) + size_t(r)], actual = fast[size_t(tok) * size_t(rows) + size_t(r)];
+                QVERIFY2(std::abs(double(actual) - double(expected)) <= 1e-5 * magnitude,
+                         qPrintable(QString("token %1 row %2: %3 vs portable %4").arg(tok).arg(r).arg(actual).arg(expected)));
+                QCOMPARE(single[size_t(r)], actual);
+            }
+        }
+    }
+
     void matVecAndMatMulMatchEveryRow_data() {
         QTest::addColumn<int>("type");
         QTest::addColumn<int>("tokens");
