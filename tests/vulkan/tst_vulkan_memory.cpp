@@ -78,7 +78,7 @@ private slots:
     void outOfMemoryNamesNeededAndAvailableBytes() {
         DeviceInfo device;
         device.name = "Test GPU";
-        device.caps.heaps = {{uint64_t(4) << 30, uint64_t(3) << 30, true}, {uint64_t(16) << 30, uint64_t(16) << 30, false}};
+        device.caps.heaps = {{uint64_t(4) << 30, uint64_t(3) << 30, 0, true}, {uint64_t(16) << 30, uint64_t(16) << 30, 0, false}};
         QVERIFY(checkDeviceMemory(device, uint64_t(3) << 30));
         auto tooMuch = checkDeviceMemory(device, (uint64_t(3) << 30) + 1);
         QVERIFY(!tooMuch);
