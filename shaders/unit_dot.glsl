@@ -25,12 +25,17 @@ float halfAt(uint w, bool odd) { return unpackHalf2x16(lowHalf(w, odd)).x; }
 // The words of a 4-aligned byte run that starts `s` words (0..3) into a 16-byte word: `run` holds
 // the uvec4s from there on, word k of the run is run[s + k] (constant indices, so it stays in
 // registers: selects instead of an indexed array).
-uint wordOfRun(const uint run[12], uint s, uint k) {
-    return s == 0u ? run[k] : s == 1u ? run[k + 1u] : s == 2u ? run[k + 2u] : run[k + 3u];
-}
-uint wordOfRun20(const uint run[20], uint s, uint k) {
-    return s == 0u ? run[k] : s == 1u ? run[k + 1u] : s == 2u ? run[k + 2u] : run[k + 3u];
-}
+// GLSL has no templates: one macro fills `run` (N uvec4s from 16-byte word v of matrix m) for any N.
+#define WORD_OF_RUN(run, s, k) ((s) == 0u ? run[k] : (s) == 1u ? run[(k) + 1u] : (s) == 2u ? run[(k) + 2u] : run[(k) + 3u])
+#define LOAD_RUN(run, n, m, v)                                   \
+    [[unroll]] for (uint runK = 0u; runK < (n); ++runK) {        \
+        const uvec4 runQ = weights4(m, (v) + runK);              \
+        run[4u * runK] = runQ.x;                                 \
+        run[4u * runK + 1u] = runQ.y;                            \
+        run[4u * runK + 2u] = runQ.z;                            \
+        run[4u * runK + 3u] = runQ.w;                            \
+    }
+uint wordOfRun(const uint run[12], uint s, uint k) { return WORD_OF_RUN(run, s, k); }
 
 vec4 lowNibbles(uint q) { return vec4(uvec4(q, q >> 8, q >> 16, q >> 24) & 15u); }
 vec4 highNibbles(uint q) { return vec4(uvec4(q >> 4, q >> 12, q >> 20, q >> 28) & 15u); }
@@ -92,13 +97,7 @@ float unitDot(uint m, uint row, uint u, uint cols, const vec4 xv[UNIT_VEC4]) {
     // bytes: byte j = weights j (low nibble) and j + 16 (high), w = d·(q − 8). Read as three uvec4.
     const uint b = row + 36u * u, v = b >> 4;
     uint run[12];
-    [[unroll]] for (uint k = 0u; k < 3u; ++k) {
-        const uvec4 q = weights4(m, v + k);
-        run[4u * k] = q.x;
-        run[4u * k + 1u] = q.y;
-        run[4u * k + 2u] = q.z;
-        run[4u * k + 3u] = q.w;
-    }
+    LOAD_RUN(run, 3u, m, v)
     const uint s = (b >> 2) & 3u;
     uint w[9];
     [[unroll]] for (uint k = 0u; k < 9u; ++k) w[k] = wordOfRun(run, s, k);
@@ -158,16 +157,10 @@ float unitDot(uint m, uint row, uint u, uint cols, const vec4 xv[UNIT_VEC4]) {
     // signed bytes, w = d·q. Read as five uvec4.
     const uint b = row + 68u * u, v = b >> 4;
     uint run[20];
-    [[unroll]] for (uint k = 0u; k < 5u; ++k) {
-        const uvec4 q = weights4(m, v + k);
-        run[4u * k] = q.x;
-        run[4u * k + 1u] = q.y;
-        run[4u * k + 2u] = q.z;
-        run[4u * k + 3u] = q.w;
-    }
+    LOAD_RUN(run, 5u, m, v)
     const uint s = (b >> 2) & 3u;
     uint w[17];
-    [[unroll]] for (uint k = 0u; k < 17u; ++k) w[k] = wordOfRun20(run, s, k);
+    [[unroll]] for (uint k = 0u; k < 17u; ++k) w[k] = WORD_OF_RUN(run, s, k);
     float qx0 = 0.0, qx1 = 0.0;
     [[unroll]] for (uint k = 0u; k < 8u; ++k) {
         qx0 += dot(signedBytes(spliced(w[k], w[k + 1u], true)), xv[k]); // block 0: bytes 2…33
