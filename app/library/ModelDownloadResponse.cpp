@@ -1,9 +1,9 @@
 // ModelDownload: what the server answered — status codes, ranges, bytes, errors and stalls.
 #include "app/library/HashingFileWriter.h"
+#include "app/library/HttpHeaders.h"
 #include "app/library/ModelDownload.h"
 
 #include <QLocale>
-#include <QRegularExpression>
 
 namespace lucent::library {
 
@@ -13,22 +13,7 @@ int httpStatus(const QNetworkReply* reply) {
     return reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
 }
 
-struct ContentRange {
-    qint64 first = -1, last = -1, total = -1; ///< "bytes first-last/total" or "bytes */total"
-};
-
-ContentRange parseContentRange(const QByteArray& header) {
-    static const QRegularExpression pattern(QStringLiteral(R"(^\s*bytes\s+(?:(\d+)-(\d+)|\*)/(\d+|\*)\s*$)"));
-    const auto match = pattern.match(QString::fromLatin1(header));
-    ContentRange range;
-    if (!match.hasMatch()) return range;
-    if (match.capturedLength(1) > 0) {
-        range.first = match.captured(1).toLongLong();
-        range.last = match.captured(2).toLongLong();
-    }
-    if (match.captured(3) != "*") range.total = match.captured(3).toLongLong();
-    return range;
-}
+bool isRedirect(int status) { return status == 301 || status == 302 || status == 303 || status == 307 || status == 308; }
 
 QString bytesText(qint64 bytes) { return QLocale::c().formattedDataSize(bytes, 1, QLocale::DataSizeSIFormat); }
 
@@ -67,8 +52,7 @@ bool ModelDownload::acceptHeaders() {
         }
         total = range.total;
     } else if (status == 200) {
-        const QVariant length = reply_->header(QNetworkRequest::ContentLengthHeader);
-        total = length.isValid() ? length.toLongLong() : -1;
+        total = finalContentLength(reply_->rawHeader("Content-Length"));
         if (offset_ > 0) {
             const bool changed = !partial_.etag.isEmpty() && !etag.isEmpty() && etag != partial_.etag;
             restartFromZero(changed ? QStringLiteral("%1 changed on the server since the download was paused; downloading "
@@ -128,6 +112,11 @@ void ModelDownload::onReadyRead() {
     if (!reply_) return;
     // An error page is judged when it has finished: aborting it mid-way makes Qt report the error twice.
     if (!headersHandled_ && httpStatus(reply_) >= 400) return;
+    // The body of a redirect Qt is following is not part of the file.
+    if (!headersHandled_ && isRedirect(httpStatus(reply_))) {
+        reply_->readAll();
+        return;
+    }
     if (!headersHandled_ && !acceptHeaders()) return;
     const QByteArray data = reply_->readAll();
     if (data.isEmpty()) return;
