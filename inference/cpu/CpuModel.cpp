@@ -1,14 +1,36 @@
 #include "inference/cpu/CpuModel.h"
 
 #include "inference/cpu/Attention.h"
+#include "inference/cpu/InterleavedQ4_0.h"
 #include "inference/cpu/Kernels.h"
 #include "inference/cpu/MatMul.h"
 #include "inference/quant/Dequantize.h"
 
 #include <algorithm>
 #include <new>
+#include <sys/mman.h>
+#include <unistd.h>
 
 namespace lucent {
+namespace {
+
+// 2 MiB: the repacked weights can sit in transparent huge pages (see interleaveQ4_0Weights).
+constexpr size_t kHugePage = size_t(2) << 20;
+constexpr std::align_val_t kInterleavedAlignment{kHugePage};
+
+// Drops the whole pages inside [data, data + size) of the read-only file mapping from this
+// process: they stay in the page cache, and a later read (a tied embedding's row) maps them
+// again. The repacked copy then replaces the mapped one in the model's RAM use instead of
+// doubling it.
+void releaseMappedPages(const uint8_t* data, size_t size) {
+    const auto page = uintptr_t(sysconf(_SC_PAGESIZE));
+    const uintptr_t begin = (uintptr_t(data) + page - 1) / page * page, end = (uintptr_t(data) + size) / page * page;
+    if (begin < end) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED); // advice only: a failure costs memory, not results
+}
+
+} // namespace
+
+void CpuModel::AlignedDelete::operator()(uint8_t* p) const { ::operator delete[](p, kInterleavedAlignment); }
 
 Expected<std::unique_ptr<CpuModel>> CpuModel::open(const std::string& path, const CpuModelOptions& options) {
     auto file = GgufFile::open(path);
@@ -54,6 +76,39 @@ CpuModel::CpuModel(GgufFile file, ModelConfig config, const CpuModelOptions& opt
     s_.up.resize(b * config_.nFf);
     s_.scores.resize(size_t(pool_.size()) * contextLength);
     s_.activations.resize(matMulActivationBytes(maxCols, b));
+    interleaveQ4_0Weights();
+}
+
+void CpuModel::interleaveQ4_0Weights() {
+    if (!interleavedQ4_0Supported()) return;
+    std::vector<WeightView*> views;
+    for (uint32_t l = firstLayer_; l < config_.nLayer; ++l) {
+        LayerWeights& lw = weights_.layers[l];
+        for (WeightView* v : {&lw.wq, &lw.wk, &lw.wv, &lw.wo, &lw.wGate, &lw.wUp, &lw.wDown}) views.push_back(v);
+    }
+    views.push_back(&weights_.output); // a tied token_embd keeps reading its rows from the mapping
+    std::erase_if(views, [](const WeightView* v) { return !canInterleaveQ4_0(*v); });
+    // Each matrix starts on a 64-byte boundary, so no 32-byte load of the kernel splits a cache line.
+    auto paddedBytes = [](const WeightView* v) { return (v->rows * rowBytes(v->type, v->cols) + 63) / 64 * 64; };
+    size_t total = 0;
+    for (const WeightView* v : views) total += paddedBytes(v);
+    if (total == 0) return;
+    // Without the memory for a copy the model still runs, from the mapping as it is.
+    interleaved_.reset(static_cast<uint8_t*>(::operator new[](total, kInterleavedAlignment, std::nothrow)));
+    if (!interleaved_) return;
+    // A decode step streams every weight once: 4 KiB pages would cost a TLB miss every 4 KiB and
+    // stop the hardware prefetcher at each page boundary.
+#ifdef MADV_HUGEPAGE
+    madvise(interleaved_.get(), total, MADV_HUGEPAGE); // advice only, like releaseMappedPages
+#endif
+    uint8_t* out = interleaved_.get();
+    for (WeightView* v : views) {
+        interleaveQ4_0(*v, out);
+        releaseMappedPages(v->data, v->rows * rowBytes(v->type, v->cols));
+        v->data = out;
+        v->interleavedRows = true;
+        out += paddedBytes(v);
+    }
 }
 
 CpuModel::~CpuModel() = default;

@@ -1,6 +1,7 @@
 #include "inference/cpu/MatMul.h"
 
 #include "inference/cpu/DotProduct.h"
+#include "inference/cpu/InterleavedQ4_0.h"
 #include "inference/cpu/QuantDot.h"
 #include "inference/cpu/QuantizedActivations.h"
 #include "inference/cpu/ThreadPool.h"
@@ -33,6 +34,15 @@ void matMul(const WeightView& w, const float* x, size_t nTokens, float* y, Threa
         };
         if (nTokens < 4) quantizeTokens(0, nTokens); // a few µs: not worth waking the pool
         else pool.parallelFor(nTokens, quantizeTokens);
+        if (w.interleavedRows) {
+            // Q4_0 repacked at load: whole groups of eight rows per thread.
+            const size_t groupBytes = kInterleavedRows * stride;
+            pool.parallelFor(w.rows / kInterleavedRows, [&](size_t begin, size_t end) {
+                quantDotInterleavedQ4_0(w.data + begin * groupBytes, w.cols, scratch.activations, xBytes, nTokens, y + begin * kInterleavedRows,
+                                        w.rows, end - begin);
+            });
+            return;
+        }
         pool.parallelFor(w.rows, [&](size_t begin, size_t end) {
             for (size_t r0 = begin; r0 < end; r0 += kTileRows)
                 quantDotRows(w.type, w.data + r0 * stride, stride, w.cols, scratch.activations, xBytes, nTokens, y + r0, w.rows,

@@ -20,6 +20,9 @@ struct WeightView {
     TensorType type = TensorType::F32;
     uint64_t cols = 0; ///< ne0: the input length of a weight matrix
     uint64_t rows = 0; ///< ne1: the output length
+    /// CPU backend only: Q4_0 rows repacked eight at a time (inference/cpu/InterleavedQ4_0.h),
+    /// where row() does not apply.
+    bool interleavedRows = false;
     bool present() const { return data != nullptr; }
     /// @brief The weights as floats when `type` is F32 (norms, biases).
     const float* f32() const { return reinterpret_cast<const float*>(data); }

@@ -1,0 +1,180 @@
+// Q4_0 rows interleaved eight at a time (inference/cpu/InterleavedQ4_0.h): the repack keeps every
+// weight, the portable kernel gives the bits of the row-major one, every vector kernel this CPU
+// can run stays within rounding of it (the same bits for a token alone or in a batch), and
+// matMul on an interleaved view agrees with matMul on the rows it came from.
+#include "inference/cpu/InterleavedQ4_0.h"
+#include "inference/cpu/MatMul.h"
+#include "inference/cpu/QuantDot.h"
+#include "inference/cpu/QuantizedActivations.h"
+#include "inference/cpu/ThreadPool.h"
+#include "inference/quant/BlockFormats.h"
+#include "inference/quant/Dequantize.h"
+#include "inference/quant/Quantize.h"
+
+#include <QTest>
+#include <cmath>
+#include <cstring>
+#include <random>
+
+using namespace lucent;
+
+namespace {
+
+std::vector<float> randomValues(size_t n, uint32_t seed, float mean = 0.0f) {
+    std::mt19937 rng(seed);
+    std::normal_distribution<float> normal(mean, 1.0f);
+    std::vector<float> v(n);
+    for (auto& x : v) x = normal(rng);
+    return v;
+}
+
+std::vector<uint8_t> interleaved(const WeightView& w) {
+    std::vector<uint8_t> out(w.rows * rowBytes(w.type, w.cols));
+    interleaveQ4_0(w, out.data());
+    return out;
+}
+
+std::vector<uint8_t> quantizedTokens(const std::vector<float>& x, size_t n, size_t tokens) {
+    const size_t bytes = quantizedActivationBytes(TensorType::Q4_0, n);
+    std::vector<uint8_t> qx(tokens * bytes);
+    for (size_t t = 0; t < tokens; ++t) quantizeActivations(TensorType::Q4_0, x.data() + t * n, n, qx.data() + t * bytes);
+    return qx;
+}
+
+using Kernel = bool (*)(const uint8_t*, size_t, const uint8_t*, size_t, size_t, float*, size_t, size_t);
+
+// Every vector kernel against the portable one on `matrix` (rows × n, row-major Q4_0).
+void checkKernels(const std::vector<uint8_t>& matrix, size_t rows, size_t n, const std::vector<uint8_t>& qx, size_t tokens) {
+#if defined(__x86_64__) && defined(__GNUC__)
+    const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
+    const bool supported[] = {avx2, avx2 && __builtin_cpu_supports("avxvnni")};
+#else
+    const bool supported[] = {false, false};
+#endif
+    const char* names[] = {"AVX2", "AVX-VNNI"};
+    const Kernel run[] = {detail::quantDotInterleavedQ4_0Avx2, detail::quantDotInterleavedQ4_0AvxVnni};
+    const WeightView w{matrix.data(), TensorType::Q4_0, n, rows};
+    const auto groups = interleaved(w);
+    const size_t xBytes = quantizedActivationBytes(TensorType::Q4_0, n), groupCount = rows / kInterleavedRows;
+    std::vector<float> portable(tokens * rows);
+    quantDotInterleavedQ4_0Portable(groups.data(), n, qx.data(), xBytes, tokens, portable.data(), rows, groupCount);
+    for (int kernel = 0; kernel < 2; ++kernel) {
+        if (!supported[kernel]) {
+            qInfo("%s: this CPU cannot run the kernel", names[kernel]);
+            continue;
+        }
+        std::vector<float> fast(tokens * rows), single(rows);
+        QVERIFY(run[kernel](groups.data(), n, qx.data(), xBytes, tokens, fast.data(), rows, groupCount));
+        for (size_t t = 0; t < tokens; ++t) {
+            // The same kernel on this token alone: the same bits as in the batch.
+            QVERIFY(run[kernel](groups.data(), n, qx.data() + t * xBytes, xBytes, 1, single.data(), rows, groupCount));
+            const auto* x = reinterpret_cast<const ActivationBlock32*>(qx.data() + t * xBytes);
+            for (size_t r = 0; r < rows; ++r) {
+                std::vector<float> weights(n);
+                dequantizeRow(TensorType::Q4_0, w.row(r), weights.data(), n);
+                double magnitude = 0.0;
+                for (size_t i = 0; i < n; ++i) magnitude += std::abs(double(weights[i]) * x[i / 32].d * x[i / 32].qs[i % 32]);
+                const float expected = portable[t * rows + r], actual = fast[t * rows + r];
+                QVERIFY2(std::abs(double(actual) - double(expected)) <= 1e-5 * magnitude,
+                         qPrintable(QString("%1 token %2 row %3: %4 vs portable %5").arg(names[kernel]).arg(t).arg(r).arg(actual).arg(expected)));
+                QCOMPARE(single[r], actual);
+            }
+        }
+    }
+}
+
+} // namespace
+
+class TestInterleavedQ4_0 : public QObject {
+    Q_OBJECT
+private slots:
+    void onlyQ4_0WithWholeGroups() {
+        QVERIFY(canInterleaveQ4_0(WeightView{nullptr, TensorType::Q4_0, 64, 16}));
+        QVERIFY(!canInterleaveQ4_0(WeightView{nullptr, TensorType::Q4_0, 64, 12}));
+        QVERIFY(!canInterleaveQ4_0(WeightView{nullptr, TensorType::Q8_0, 64, 16}));
+    }
+
+    // The portable kernel on the interleaved copy is the row-major portable kernel, bit for bit:
+    // the repack moved every byte to where the layout says.
+    void portableKeepsRowMajorBits() {
+        const size_t rows = 24, n = 47 * 32, tokens = 5;
+        const auto matrix = quantize(TensorType::Q4_0, randomValues(rows * n, 21, 0.2f), n);
+        const auto qx = quantizedTokens(randomValues(tokens * n, 22), n, tokens);
+        const size_t xBytes = qx.size() / tokens;
+        const auto groups = interleaved(WeightView{matrix.data(), TensorType::Q4_0, n, rows});
+        QCOMPARE(groups.size(), matrix.size());
+        std::vector<float> rowMajor(tokens * rows), fromGroups(tokens * rows);
+        quantDotRowsPortable(TensorType::Q4_0, matrix.data(), rowBytes(TensorType::Q4_0, n), n, qx.data(), xBytes, tokens, rowMajor.data(), rows, rows);
+        quantDotInterleavedQ4_0Portable(groups.data(), n, qx.data(), xBytes, tokens, fromGroups.data(), rows, rows / kInterleavedRows);
+        for (size_t i = 0; i < rowMajor.size(); ++i) QCOMPARE(fromGroups[i], rowMajor[i]);
+    }
+
+    // Token counts that mix groups of four with leftovers; an odd number of blocks per row.
+    void vectorKernelsMatchPortable_data() {
+        QTest::addColumn<int>("tokens");
+        for (int tokens : {1, 2, 3, 4, 9}) QTest::newRow(qPrintable(QString("tokens=%1").arg(tokens))) << tokens;
+    }
+    void vectorKernelsMatchPortable() {
+        QFETCH(int, tokens);
+        const size_t rows = 16, n = 47 * 32;
+        const auto matrix = quantize(TensorType::Q4_0, randomValues(rows * n, 23, 0.2f), n);
+        auto x = randomValues(size_t(tokens) * n, 24);
+        x[100] = 9.0f; // one outlier, as real activations have
+        checkKernels(matrix, rows, n, quantizedTokens(x, n, size_t(tokens)), size_t(tokens));
+    }
+
+    // The largest integer sums the AVX2 kernel keeps in int16 lanes: every nibble 15 against
+    // every activation at ±127 (eight pairs of 2·15·127 per lane).
+    void extremeBlocksDoNotOverflow() {
+        const size_t rows = 8, n = 4 * 32, tokens = 2;
+        std::vector<uint8_t> matrix(rows * rowBytes(TensorType::Q4_0, n));
+        auto* blocks = reinterpret_cast<BlockQ4_0*>(matrix.data());
+        for (size_t b = 0; b < rows * n / 32; ++b) {
+            blocks[b].d = 0x3c00; // 1.0
+            std::memset(blocks[b].qs, b % 3 == 0 ? 0x00 : 0xff, sizeof blocks[b].qs);
+        }
+        std::vector<float> x(tokens * n);
+        for (size_t i = 0; i < n; ++i) x[i] = 1.0f, x[n + i] = -1.0f;
+        const auto qx = quantizedTokens(x, n, tokens);
+        QCOMPARE(int(reinterpret_cast<const ActivationBlock32*>(qx.data())->qs[0]), 127);
+        checkKernels(matrix, rows, n, qx, tokens);
+    }
+
+    // matMul with an interleaved view: within rounding of the row-major view, and a token alone
+    // gives the bits it gets in a batch. 88 rows: 11 groups, no multiple of the thread count.
+    void matMulOnInterleavedView_data() {
+        QTest::addColumn<int>("tokens");
+        for (int tokens : {1, 3, 9}) QTest::newRow(qPrintable(QString("tokens=%1").arg(tokens))) << tokens;
+    }
+    void matMulOnInterleavedView() {
+        QFETCH(int, tokens);
+        const size_t rows = 88, cols = 512;
+        const auto matrix = quantize(TensorType::Q4_0, randomValues(rows * cols, 25, 0.1f), cols);
+        const auto x = randomValues(size_t(tokens) * cols, 26);
+        const WeightView rowMajor{matrix.data(), TensorType::Q4_0, cols, rows};
+        const auto groups = interleaved(rowMajor);
+        WeightView view{groups.data(), TensorType::Q4_0, cols, rows};
+        view.interleavedRows = true;
+        ThreadPool pool(3);
+        std::vector<uint8_t> activations(matMulActivationBytes(cols, size_t(tokens)));
+        const MatMulScratch scratch{activations.data()};
+        std::vector<float> expected(size_t(tokens) * rows), actual(expected.size()), single(rows);
+        matMul(rowMajor, x.data(), size_t(tokens), expected.data(), pool, scratch);
+        matMul(view, x.data(), size_t(tokens), actual.data(), pool, scratch);
+        for (size_t t = 0; t < size_t(tokens); ++t) {
+            matVec(view, x.data() + t * cols, single.data(), pool, scratch);
+            for (size_t r = 0; r < rows; ++r) {
+                std::vector<float> w(cols);
+                dequantizeRow(TensorType::Q4_0, rowMajor.row(r), w.data(), cols);
+                double magnitude = 0.0;
+                for (size_t i = 0; i < cols; ++i) magnitude += std::abs(double(w[i]) * double(x[t * cols + i]));
+                QVERIFY2(std::abs(double(actual[t * rows + r]) - double(expected[t * rows + r])) <= 1e-5 * magnitude,
+                         qPrintable(QString("token %1 row %2: %3 vs row-major %4").arg(t).arg(r).arg(actual[t * rows + r]).arg(expected[t * rows + r])));
+                QCOMPARE(single[r], actual[t * rows + r]);
+            }
+        }
+    }
+};
+
+QTEST_APPLESS_MAIN(TestInterleavedQ4_0)
+#include "tst_interleaved_q4_0.moc"
