@@ -103,7 +103,8 @@ void CpuModel::interleaveQ4_0Weights() {
 #endif
     uint8_t* out = interleaved_.get();
     for (WeightView* v : views) {
-        interleaveQ4_0(*v, out);
+        // Split over the pool like a mat-vec: the copy touches every weight (read from disk on a cold start).
+        pool_.parallelFor(v->rows / kInterleavedRows, [&](size_t begin, size_t end) { interleaveQ4_0(*v, out, begin, end); });
         releaseMappedPages(v->data, v->rows * rowBytes(v->type, v->cols));
         v->data = out;
         v->interleavedRows = true;

@@ -40,9 +40,11 @@ bool interleavedQ4_0Supported() { return kHasAvx2; }
 
 bool canInterleaveQ4_0(const WeightView& w) { return w.type == TensorType::Q4_0 && w.rows % kInterleavedRows == 0 && w.cols % 32 == 0; }
 
-void interleaveQ4_0(const WeightView& w, uint8_t* out) {
+void interleaveQ4_0(const WeightView& w, uint8_t* out) { interleaveQ4_0(w, out, 0, w.rows / kInterleavedRows); }
+
+void interleaveQ4_0(const WeightView& w, uint8_t* out, size_t firstGroup, size_t endGroup) {
     const size_t blocks = w.cols / 32, groupBytes = blocks * (kGroupBlockWeights + kGroupBlockScales);
-    for (size_t g = 0; g < w.rows / kInterleavedRows; ++g) {
+    for (size_t g = firstGroup; g < endGroup; ++g) {
         uint8_t* group = out + g * groupBytes;
         uint8_t* scales = group + blocks * kGroupBlockWeights;
         for (size_t i = 0; i < kInterleavedRows; ++i) {

@@ -27,8 +27,12 @@ bool interleavedQ4_0Supported();
 /// @brief True when `w` can be interleaved: Q4_0 with a multiple of 8 rows.
 bool canInterleaveQ4_0(const WeightView& w);
 
-/// @brief Writes `w` (canInterleaveQ4_0) in the interleaved layout to `out`, which holds
-/// w.rows · rowBytes(Q4_0, w.cols) bytes.
+/// @brief Writes groups [firstGroup, endGroup) of `w` (canInterleaveQ4_0) in the interleaved
+/// layout to `out`, which holds w.rows · rowBytes(Q4_0, w.cols) bytes (the whole matrix: group g
+/// goes where it belongs, so threads can take a range each).
+void interleaveQ4_0(const WeightView& w, uint8_t* out, size_t firstGroup, size_t endGroup);
+
+/// @brief All of `w`: interleaveQ4_0(w, out, 0, w.rows / kInterleavedRows).
 void interleaveQ4_0(const WeightView& w, uint8_t* out);
 
 /// @brief y[t·yStride + 8g + i] = Σ w·x_t for row i of each of `groupCount` groups of interleaved

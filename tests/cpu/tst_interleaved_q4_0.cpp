@@ -103,6 +103,12 @@ private slots:
         const size_t xBytes = qx.size() / tokens;
         const auto groups = interleaved(WeightView{matrix.data(), TensorType::Q4_0, n, rows});
         QCOMPARE(groups.size(), matrix.size());
+        // Ranges of groups, as the load's threads take them, write the same bytes.
+        std::vector<uint8_t> inParts(matrix.size());
+        const WeightView w{matrix.data(), TensorType::Q4_0, n, rows};
+        interleaveQ4_0(w, inParts.data(), 1, 3);
+        interleaveQ4_0(w, inParts.data(), 0, 1);
+        QVERIFY(inParts == groups);
         std::vector<float> rowMajor(tokens * rows), fromGroups(tokens * rows);
         quantDotRowsPortable(TensorType::Q4_0, matrix.data(), rowBytes(TensorType::Q4_0, n), n, qx.data(), xBytes, tokens, rowMajor.data(), rows, rows);
         quantDotInterleavedQ4_0Portable(groups.data(), n, qx.data(), xBytes, tokens, fromGroups.data(), rows, rows / kInterleavedRows);
