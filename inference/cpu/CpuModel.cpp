@@ -18,14 +18,19 @@ namespace {
 constexpr size_t kHugePage = size_t(2) << 20;
 constexpr std::align_val_t kInterleavedAlignment{kHugePage};
 
-// Drops the whole pages inside [data, data + size) of the read-only file mapping from this
-// process: they stay in the page cache, and a later read (a tied embedding's row) maps them
-// again. The repacked copy then replaces the mapped one in the model's RAM use instead of
-// doubling it.
-void releaseMappedPages(const uint8_t* data, size_t size) {
+// Pages of the file mapping a repacked matrix no longer reads: a few MiB at a time, so the load's
+// peak RAM stays a chunk, not a matrix (a 7B LM head is 300 MB), above what the model then uses.
+constexpr size_t kReleaseChunkBytes = size_t(4) << 20;
+
+// Drops the pages from the one holding `begin` up to the one holding `end` (excluded) of the
+// read-only file mapping from this process: they stay in the page cache, and a later read (a
+// tied embedding's row, a norm vector sharing the first page) maps them again. The repacked copy
+// then replaces the mapped one in the model's RAM use instead of doubling it. Consecutive ranges
+// tile the pages exactly.
+void releaseMappedPages(const uint8_t* begin, const uint8_t* end) {
     const auto page = uintptr_t(sysconf(_SC_PAGESIZE));
-    const uintptr_t begin = (uintptr_t(data) + page - 1) / page * page, end = (uintptr_t(data) + size) / page * page;
-    if (begin < end) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_DONTNEED); // advice only: a failure costs memory, not results
+    const uintptr_t first = uintptr_t(begin) / page * page, last = uintptr_t(end) / page * page;
+    if (first < last) madvise(reinterpret_cast<void*>(first), last - first, MADV_DONTNEED); // advice only: a failure costs memory, not results
 }
 
 } // namespace
@@ -103,9 +108,14 @@ void CpuModel::interleaveQ4_0Weights() {
 #endif
     uint8_t* out = interleaved_.get();
     for (WeightView* v : views) {
-        // Split over the pool like a mat-vec: the copy touches every weight (read from disk on a cold start).
-        pool_.parallelFor(v->rows / kInterleavedRows, [&](size_t begin, size_t end) { interleaveQ4_0(*v, out, begin, end); });
-        releaseMappedPages(v->data, v->rows * rowBytes(v->type, v->cols));
+        const size_t groups = v->rows / kInterleavedRows, groupBytes = kInterleavedRows * rowBytes(v->type, v->cols);
+        const size_t chunk = std::max<size_t>(1, kReleaseChunkBytes / groupBytes);
+        for (size_t g = 0; g < groups; g += chunk) {
+            const size_t end = std::min(groups, g + chunk);
+            // Split over the pool like a mat-vec: the copy touches every weight (read from disk on a cold start).
+            pool_.parallelFor(end - g, [&](size_t b, size_t e) { interleaveQ4_0(*v, out, g + b, g + e); });
+            releaseMappedPages(v->data + g * groupBytes, v->data + end * groupBytes);
+        }
         v->data = out;
         v->interleavedRows = true;
         out += paddedBytes(v);
