@@ -4,7 +4,10 @@
 // (constant 0) walk the rows' units side by side, each loading a unit of x once for all ROWS rows
 // and accumulating in fp32; then the workgroup sums: with subgroup arithmetic (the _sg variants,
 // used where the device has it) one subgroupAdd per row and at most one barrier, else in shared
-// memory, all ROWS rows in one tree. Rows in x/y of the grid (linearGroup), tokens along z.
+// memory, all ROWS rows in one tree. Rows in x/y of the grid (linearGroup), tokens along z:
+// TOKENS tokens per workgroup (constant 2), so a prompt batch loads each unit of x once for ROWS
+// rows and walks each row's weights while they are in cache for TOKENS tokens (what lavapipe runs
+// prompts with: a CPU has caches, not the shared memory the tiled mat-mul is built for).
 // Epilogues (push flags) save the dispatches and barriers of separate kernels: kAccumulate adds to
 // y (the residual), kBias adds bias[row] (qwen2's q/k/v). GATED (the _glu variants) reads two
 // matrices, gate (binding 0) and up (binding 3), and writes silu(gate·x) · (up·x): SwiGLU's input.
@@ -17,6 +20,7 @@
 #include "common.glsl"
 
 layout(constant_id = 1) const uint ROWS = 4;
+layout(constant_id = 2) const uint TOKENS = 1;
 
 #ifdef TEXEL_LOADS
 // W and x as uniform texel buffers of uvec4: on lavapipe a texel fetch is a vector gather, while a
@@ -69,6 +73,7 @@ layout(push_constant) uniform Params {
     uint xStride;   // floats between tokens in x
     uint yStride;   // floats between tokens in y
     uint flags;     // kAccumulate | kBias
+    uint nTokens;   // tokens in x and y
 } p;
 
 const uint kAccumulate = 1u, kBias = 2u;
@@ -81,8 +86,9 @@ const uint kAccumulate = 1u, kBias = 2u;
 #define MATRICES 1u
 #endif
 #define SUMS (ROWS * MATRICES)
+#define ALL_SUMS (SUMS * TOKENS)
 
-shared float partial[SUMS * WG];
+shared float partial[ALL_SUMS * WG];
 
 // The epilogue: y[index] of the matrix's row `row` (counted from the tensor's first), from the sums
 // of its matrices.
@@ -101,48 +107,65 @@ void main() {
     const uint row0 = linearGroup() * ROWS;
     if (row0 >= p.rows) return; // whole workgroup leaves together
     const uint tid = gl_LocalInvocationID.x;
-    const uint token = gl_WorkGroupID.z;
-    const uint xBase = token * p.xStride;
+    const uint token0 = gl_WorkGroupID.z * TOKENS;
     const uint units = (p.cols + UNIT - 1u) / UNIT;
-    float acc[SUMS];
-    [[unroll]] for (uint i = 0u; i < SUMS; ++i) acc[i] = 0.0;
+    // acc[(t * ROWS + r) * MATRICES + m]: token t, row r, matrix m
+    float acc[ALL_SUMS];
+    [[unroll]] for (uint i = 0u; i < ALL_SUMS; ++i) acc[i] = 0.0;
     for (uint u = tid; u < units; u += WG) {
-        vec4 xv[UNIT_VEC4];
-        loadX(xBase, u, p.cols, xv);
-        // rows past the slice's end repeat its last row (computed, never written)
-        [[unroll]] for (uint r = 0u; r < ROWS; ++r) {
-            const uint row = min(row0 + r, p.rows - 1u) * p.rowStride;
-            [[unroll]] for (uint m = 0u; m < MATRICES; ++m) acc[r * MATRICES + m] += unitDot(m, row, u, p.cols, xv);
+        // not unrolled: TOKENS × ROWS copies of a K-quant's unit code take lavapipe's compiler minutes
+        [[dont_unroll]] for (uint t = 0u; t < TOKENS; ++t) {
+            // tokens past the batch's end repeat its last token (computed, never written)
+            vec4 xv[UNIT_VEC4];
+            loadX(min(token0 + t, p.nTokens - 1u) * p.xStride, u, p.cols, xv);
+            // rows past the slice's end repeat its last row (computed, never written)
+            [[unroll]] for (uint r = 0u; r < ROWS; ++r) {
+                const uint row = min(row0 + r, p.rows - 1u) * p.rowStride;
+                [[unroll]] for (uint m = 0u; m < MATRICES; ++m) acc[(t * ROWS + r) * MATRICES + m] += unitDot(m, row, u, p.cols, xv);
+            }
         }
     }
-    const uint yBase = token * p.yStride + p.yOffset + row0;
 #ifdef USE_SUBGROUPS
-    [[unroll]] for (uint i = 0u; i < SUMS; ++i) acc[i] = subgroupAdd(acc[i]);
+    [[unroll]] for (uint i = 0u; i < ALL_SUMS; ++i) acc[i] = subgroupAdd(acc[i]);
     if (gl_NumSubgroups == 1u) {
         if (tid == 0u)
-            [[unroll]] for (uint r = 0u; r < ROWS; ++r)
-                if (row0 + r < p.rows) store(yBase + r, p.yOffset + row0 + r, acc[r * MATRICES], acc[r * MATRICES + MATRICES - 1u]);
+            [[unroll]] for (uint t = 0u; t < TOKENS; ++t) {
+                if (token0 + t >= p.nTokens) break;
+                const uint yBase = (token0 + t) * p.yStride + p.yOffset + row0;
+                [[unroll]] for (uint r = 0u; r < ROWS; ++r) {
+                    const uint i = (t * ROWS + r) * MATRICES;
+                    if (row0 + r < p.rows) store(yBase + r, p.yOffset + row0 + r, acc[i], acc[i + MATRICES - 1u]);
+                }
+            }
         return;
     }
     if (gl_SubgroupInvocationID == 0u)
-        [[unroll]] for (uint i = 0u; i < SUMS; ++i) partial[i * WG + gl_SubgroupID] = acc[i];
+        [[unroll]] for (uint i = 0u; i < ALL_SUMS; ++i) partial[i * WG + gl_SubgroupID] = acc[i];
     barrier();
-    if (tid < ROWS && row0 + tid < p.rows) {
+    // invocation tid stores row tid % ROWS of tokens tid / ROWS, tid / ROWS + WG / ROWS, …
+    for (uint e = tid; e < ROWS * TOKENS; e += WG) {
+        const uint r = e % ROWS, t = e / ROWS;
+        if (row0 + r >= p.rows || token0 + t >= p.nTokens) continue;
         float sums[MATRICES];
         [[unroll]] for (uint m = 0u; m < MATRICES; ++m) {
             sums[m] = 0.0;
-            for (uint s = 0u; s < gl_NumSubgroups; ++s) sums[m] += partial[(tid * MATRICES + m) * WG + s];
+            for (uint s = 0u; s < gl_NumSubgroups; ++s) sums[m] += partial[(e * MATRICES + m) * WG + s];
         }
-        store(yBase + tid, p.yOffset + row0 + tid, sums[0], sums[MATRICES - 1u]);
+        store((token0 + t) * p.yStride + p.yOffset + row0 + r, p.yOffset + row0 + r, sums[0], sums[MATRICES - 1u]);
     }
 #else
-    [[unroll]] for (uint i = 0u; i < SUMS; ++i) partial[i * WG + tid] = acc[i];
+    [[unroll]] for (uint i = 0u; i < ALL_SUMS; ++i) partial[i * WG + tid] = acc[i];
     barrier();
     for (uint stride = WG / 2u; stride > 0u; stride >>= 1u) {
         if (tid < stride)
-            [[unroll]] for (uint i = 0u; i < SUMS; ++i) partial[i * WG + tid] += partial[i * WG + tid + stride];
+            [[unroll]] for (uint i = 0u; i < ALL_SUMS; ++i) partial[i * WG + tid] += partial[i * WG + tid + stride];
         barrier();
     }
-    if (tid < ROWS && row0 + tid < p.rows) store(yBase + tid, p.yOffset + row0 + tid, partial[tid * MATRICES * WG], partial[(tid * MATRICES + MATRICES - 1u) * WG]);
+    for (uint e = tid; e < ROWS * TOKENS; e += WG) {
+        const uint r = e % ROWS, t = e / ROWS;
+        if (row0 + r >= p.rows || token0 + t >= p.nTokens) continue;
+        store((token0 + t) * p.yStride + p.yOffset + row0 + r, p.yOffset + row0 + r, partial[e * MATRICES * WG],
+              partial[(e * MATRICES + MATRICES - 1u) * WG]);
+    }
 #endif
 }

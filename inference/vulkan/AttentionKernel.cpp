@@ -17,7 +17,7 @@ uint64_t attentionPartialBytes(const HeadShape& shape, uint32_t splits, uint32_t
 
 void recordAttention(ComputeBatch& batch, const HeadShape& shape, uint32_t kvLen, uint32_t splits, const BufferRange& q,
                      const BufferRange& keyCache, const BufferRange& valueCache, const BufferRange& partials, const BufferRange& out,
-                     uint32_t nTokens) {
+                     uint32_t nTokens, AttentionVariant variant) {
     // splits cover the longest query's range; the earlier tokens' last splits may be empty
     const uint32_t longest = kvLen + nTokens - 1;
     const uint32_t splitSize = (longest + splits - 1) / splits;
@@ -25,7 +25,21 @@ void recordAttention(ComputeBatch& batch, const HeadShape& shape, uint32_t kvLen
         uint32_t nHead, nHeadKv, headDim, kvLen, splitSize;
         float scale;
     } push{shape.nHead, shape.nHeadKv, shape.headDim, kvLen, splitSize, 1.0f / std::sqrt(float(shape.headDim))};
-    batch.dispatch("attention", {kKernelWorkgroup}, {q, keyCache, valueCache, partials}, &push, sizeof push, shape.nHead, splits, nTokens);
+    // one workgroup per KV head (and split, token) for up to 8 query heads sharing it
+    constexpr uint32_t kMaxGroup = 8;
+    const uint32_t group = shape.nHead / shape.nHeadKv;
+    const uint32_t groupsPerKvHead = (group + kMaxGroup - 1) / kMaxGroup;
+    const DeviceInfo& device = batch.context().info();
+    const uint32_t lanes = device.caps.subgroupSize;
+    // a CPU's SIMD vector as the subgroup (lavapipe): lanes own 16-byte slices of the head
+    const bool simdLanes = variant == AttentionVariant::Auto && device.kind == DeviceKind::Cpu && device.caps.subgroupArithmetic && device.caps.subgroupShuffle && lanes >= 4 &&
+                           lanes <= 64 && shape.headDim % (8 * lanes) == 0;
+    if (simdLanes)
+        batch.dispatch("attention_sg", {lanes, shape.headDim / (8 * lanes)}, {q, keyCache, valueCache, partials}, &push, sizeof push,
+                       shape.nHeadKv * groupsPerKvHead, splits, nTokens);
+    else
+        batch.dispatch("attention", {kKernelWorkgroup}, {q, keyCache, valueCache, partials}, &push, sizeof push,
+                       shape.nHeadKv * groupsPerKvHead, splits, nTokens);
     batch.barrier();
     const uint32_t reducePush[] = {shape.headDim, splits};
     batch.dispatch("attention_reduce", {kKernelWorkgroup}, {partials, out}, reducePush, sizeof reducePush, shape.nHead, nTokens);

@@ -35,6 +35,7 @@ struct MatVecShape {
     uint32_t rows = 2;       ///< rows per workgroup
     bool subgroups = false;  ///< sums with subgroup arithmetic (the _sg shader variants)
     bool texels = false;     ///< quantized weights and x read as uniform texel buffers (the _tx variants)
+    uint32_t batchTokens = 0; ///< tokens per workgroup when a prompt batch runs the mat-vec; 0: batches take recordMatMul
 };
 
 /// @brief The mat-vec layout for `device` (LUCENT_VK_MATVEC="workgroup,rows" overrides it).
@@ -103,9 +104,14 @@ uint64_t attentionPartialBytes(const HeadShape& shape, uint32_t splits, uint32_t
 /// tokens, token t over cache positions [0, kvLen + t) (the causal mask of a batch whose keys are
 /// already in the cache), query head h reading KV head h / (nHead/nHeadKv): one pass over
 /// `splits` position ranges with an online softmax, a barrier, and a pass merging the splits.
+/// The query heads sharing a KV head are computed together (each key and value read once for
+/// them all). Variant Auto picks attention_sg on CPU devices (lavapipe: lanes own slices of the
+/// head, no shared memory) where the head fits, else the shared-memory kernel; Workgroup forces the
+/// latter (tests run both).
+enum class AttentionVariant { Auto, Workgroup };
 void recordAttention(ComputeBatch& batch, const HeadShape& shape, uint32_t kvLen, uint32_t splits, const BufferRange& q,
                      const BufferRange& keyCache, const BufferRange& valueCache, const BufferRange& partials, const BufferRange& out,
-                     uint32_t nTokens = 1);
+                     uint32_t nTokens = 1, AttentionVariant variant = AttentionVariant::Auto);
 
 /// @brief Largest k recordTopK supports.
 constexpr uint32_t kMaxTopK = 256;

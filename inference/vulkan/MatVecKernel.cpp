@@ -29,17 +29,22 @@ MatVecShape matVecShape(const DeviceInfo& device) {
         shape.workgroup = std::max<uint32_t>(device.caps.subgroupSize, 4);
         shape.rows = 8;
         shape.texels = true;
+        // prompts too: the tiled mat-mul's shared-memory tiles are slow on a CPU, whose caches
+        // already keep a row's weights for the next tokens
+        shape.batchTokens = 8;
     } else {
         // one subgroup (32 on NVIDIA) per 4 rows: measured best on an H100 (tests/bench/RESULTS.md)
         shape.workgroup = std::max<uint32_t>(device.caps.subgroupSize, 32);
         shape.rows = 4;
     }
-    // for tuning experiments: LUCENT_VK_MATVEC="workgroup,rows"
+    // for tuning experiments: LUCENT_VK_MATVEC="workgroup,rows[,batchTokens]"
     if (const char* forced = std::getenv("LUCENT_VK_MATVEC")) {
-        unsigned wg = 0, rows = 0;
-        if (std::sscanf(forced, "%u,%u", &wg, &rows) == 2 && wg && (wg & (wg - 1)) == 0 && wg <= 1024 && rows && rows <= 16) {
+        unsigned wg = 0, rows = 0, tokens = shape.batchTokens;
+        if (std::sscanf(forced, "%u,%u,%u", &wg, &rows, &tokens) >= 2 && wg && (wg & (wg - 1)) == 0 && wg <= 1024 && rows && rows <= 16 &&
+            tokens <= 16) {
             shape.workgroup = wg;
             shape.rows = rows;
+            shape.batchTokens = tokens;
         }
     }
     shape.subgroups = device.caps.subgroupArithmetic;
@@ -66,8 +71,14 @@ bool useTexels(const ComputeBatch& batch, const MatVecShape& shape, const Device
 }
 
 struct MatVecPush {
-    uint32_t cols, rows, rowStride, yOffset, xStride, yStride, flags;
+    uint32_t cols, rows, rowStride, yOffset, xStride, yStride, flags, nTokens;
 };
+
+/// Tokens per workgroup for a batch of nTokens (shaders/matvec.comp's TOKENS); float weights (rare
+/// in big matrices) keep one: their element-wise loads would make the shader huge.
+uint32_t tokensPerGroup(const MatVecShape& shape, TensorType type, uint32_t nTokens) {
+    return nTokens > 1 && shape.batchTokens > 1 && !isFloat(type) ? std::min(shape.batchTokens, nTokens) : 1;
+}
 constexpr uint32_t kAccumulate = 1, kBias = 2; // shaders/matvec.comp
 
 } // namespace
@@ -82,17 +93,18 @@ void recordMatVec(ComputeBatch& batch, const DeviceTensor& w, const BufferRange&
     const bool texels = useTexels(batch, shape, w, x);
     const std::string shader = variant("matvec", w.type) + (texels ? "_tx" : "") + (shape.subgroups ? "_sg" : "");
     const uint32_t flags = (epilogue.accumulate ? kAccumulate : 0) | (epilogue.bias ? kBias : 0);
+    const uint32_t tokens = tokensPerGroup(shape, w.type, nTokens);
     for (const TensorSlice& slice : w.slices) {
         // Slices write disjoint parts of y, but through one binding of all of y, which
         // synchronization validation (rightly, as it cannot see indices) calls a write-after-write.
         if (&slice != &w.slices.front()) batch.barrier();
         const MatVecPush push{uint32_t(w.cols), uint32_t(slice.rowCount), uint32_t(rowBytes(w.type, w.cols)), uint32_t(slice.firstRow),
-                              uint32_t(w.cols), uint32_t(w.rows), flags};
+                              uint32_t(w.cols), uint32_t(w.rows), flags, nTokens};
         const auto [gx, gy] = batch.groups1D((slice.rowCount + shape.rows - 1) / shape.rows);
         // without a bias, binding 3 repeats y (never read)
-        batch.dispatch(shader, {shape.workgroup, shape.rows},
+        batch.dispatch(shader, {shape.workgroup, shape.rows, tokens},
                        {texels ? asTexels(slice.range) : slice.range, texels ? asTexels(x) : x, y, epilogue.bias ? *epilogue.bias : y}, &push,
-                       sizeof push, gx, gy, nTokens);
+                       sizeof push, gx, gy, (nTokens + tokens - 1) / tokens);
     }
 }
 
@@ -112,16 +124,17 @@ void recordGatedMatVec(ComputeBatch& batch, const DeviceTensor& gate, const Devi
     const MatVecShape shape = matVecShape(batch.context().info());
     const bool texels = useTexels(batch, shape, gate, x) && useTexels(batch, shape, up, x);
     const std::string shader = variant("matvec", gate.type) + "_glu" + (texels ? "_tx" : "") + (shape.subgroups ? "_sg" : "");
+    const uint32_t tokens = tokensPerGroup(shape, gate.type, nTokens);
     for (size_t i = 0; i < gate.slices.size(); ++i) {
         const TensorSlice& slice = gate.slices[i];
         if (i > 0) batch.barrier(); // as in recordMatVec
         const MatVecPush push{uint32_t(gate.cols), uint32_t(slice.rowCount), uint32_t(rowBytes(gate.type, gate.cols)), uint32_t(slice.firstRow),
-                              uint32_t(gate.cols), uint32_t(gate.rows), 0};
+                              uint32_t(gate.cols), uint32_t(gate.rows), 0, nTokens};
         const auto [gx, gy] = batch.groups1D((slice.rowCount + shape.rows - 1) / shape.rows);
         const BufferRange& upRange = up.slices[i].range;
-        batch.dispatch(shader, {shape.workgroup, shape.rows},
+        batch.dispatch(shader, {shape.workgroup, shape.rows, tokens},
                        {texels ? asTexels(slice.range) : slice.range, texels ? asTexels(x) : x, out, texels ? asTexels(upRange) : upRange}, &push,
-                       sizeof push, gx, gy, nTokens);
+                       sizeof push, gx, gy, (nTokens + tokens - 1) / tokens);
     }
 }
 

@@ -13,15 +13,17 @@ void VulkanModel::recordForward(uint32_t pos0, uint32_t nTokens, bool wantLogits
     const uint64_t tableOffset = ropeTableOffset();
     const BufferRange tokenIds{s_.params.get(), 0, uint64_t(nTokens) * 4};
     const BufferRange ropeTable{s_.params.get(), tableOffset, s_.params->bytes() - tableOffset};
-    // A batch shares each dequantized weight tile among 32 tokens; one token reads each weight once.
+    // A GPU batch shares each dequantized weight tile among 32 tokens (the tiled mat-mul); one token,
+    // and a batch on a CPU device (MatVecShape::batchTokens), runs the mat-vec.
+    const bool matVec = nTokens == 1 || matVecShape(b.context().info()).batchTokens > 0;
     auto project = [&](int weight, const BufferRange& in, const BufferRange& out) {
-        if (nTokens == 1) recordMatVec(b, store_->tensor(size_t(weight)), in, out);
+        if (matVec) recordMatVec(b, store_->tensor(size_t(weight)), in, out, nTokens);
         else recordMatMul(b, store_->tensor(size_t(weight)), in, out, nTokens);
     };
     const uint32_t n = nTokens;
-    // One token runs mat-vecs with epilogues (bias, residual, SwiGLU) instead of separate kernels;
-    // a batch (and the rare tensor the mat-vec cannot fuse) takes the separate kernels.
-    auto fused = [&](int weight) { return n == 1 && matVecFuses(store_->tensor(size_t(weight))); };
+    // The mat-vec has epilogues (bias, residual, SwiGLU) instead of separate kernels; the tiled
+    // mat-mul (and the rare tensor the mat-vec cannot fuse) takes the separate kernels.
+    auto fused = [&](int weight) { return matVec && matVecFuses(store_->tensor(size_t(weight))); };
 
     // token embeddings
     recordEmbed(b, store_->tensor(size_t(tokenEmbd_)), tokenIds, n, x);
@@ -36,9 +38,9 @@ void VulkanModel::recordForward(uint32_t pos0, uint32_t nTokens, bool wantLogits
         if (fusedQkv) {
             const BufferRange bq = w.bq >= 0 ? tensor(w.bq) : BufferRange{}, bk = w.bk >= 0 ? tensor(w.bk) : BufferRange{},
                               bv = w.bv >= 0 ? tensor(w.bv) : BufferRange{};
-            recordMatVec(b, store_->tensor(size_t(w.wq)), xb, q, 1, {w.bq >= 0 ? &bq : nullptr});
-            recordMatVec(b, store_->tensor(size_t(w.wk)), xb, k, 1, {w.bk >= 0 ? &bk : nullptr});
-            recordMatVec(b, store_->tensor(size_t(w.wv)), xb, v, 1, {w.bv >= 0 ? &bv : nullptr});
+            recordMatVec(b, store_->tensor(size_t(w.wq)), xb, q, n, {w.bq >= 0 ? &bq : nullptr});
+            recordMatVec(b, store_->tensor(size_t(w.wk)), xb, k, n, {w.bk >= 0 ? &bk : nullptr});
+            recordMatVec(b, store_->tensor(size_t(w.wv)), xb, v, n, {w.bv >= 0 ? &bv : nullptr});
         } else {
             project(w.wq, xb, q);
             project(w.wk, xb, k);
@@ -67,7 +69,7 @@ void VulkanModel::recordForward(uint32_t pos0, uint32_t nTokens, bool wantLogits
         b.barrier();
         // output projection and residual
         if (fused(w.wo)) {
-            recordMatVec(b, store_->tensor(size_t(w.wo)), att, x, 1, {nullptr, true});
+            recordMatVec(b, store_->tensor(size_t(w.wo)), att, x, n, {nullptr, true});
         } else {
             project(w.wo, att, xb);
             b.barrier();
@@ -78,8 +80,8 @@ void VulkanModel::recordForward(uint32_t pos0, uint32_t nTokens, bool wantLogits
         recordRmsNorm(b, x, tensor(w.ffnNorm), xb, c.nEmbd, n, c.eps);
         b.barrier();
         // SwiGLU: down(silu(gate(x)) · up(x))
-        if (n == 1) {
-            recordGatedMatVec(b, store_->tensor(size_t(w.wGate)), store_->tensor(size_t(w.wUp)), xb, gate, up);
+        if (matVec) {
+            recordGatedMatVec(b, store_->tensor(size_t(w.wGate)), store_->tensor(size_t(w.wUp)), xb, gate, up, n);
         } else {
             project(w.wGate, xb, gate);
             project(w.wUp, xb, up);
@@ -89,7 +91,7 @@ void VulkanModel::recordForward(uint32_t pos0, uint32_t nTokens, bool wantLogits
         b.barrier();
         // down projection and residual
         if (fused(w.wDown)) {
-            recordMatVec(b, store_->tensor(size_t(w.wDown)), gate, x, 1, {nullptr, true});
+            recordMatVec(b, store_->tensor(size_t(w.wDown)), gate, x, n, {nullptr, true});
         } else {
             project(w.wDown, gate, xb);
             b.barrier();

@@ -20,8 +20,8 @@
 # loader's order (GGML_VK_VISIBLE_DEVICES), Lucent by preference; --llama-device (default: the same
 # number) picks llama.cpp's, and the script stops when the two engines name different devices.
 # On lavapipe both engines share the CPU cores with llvmpipe's threads (LP_NUM_THREADS); run the
-# script on a quiet machine, under `nice -n 19` on a shared one, and use small -p/-n there: Lucent's
-# Vulkan tg on lavapipe is slow while its kernels are being rewritten.
+# script on a quiet machine, under `nice -n 19` on a shared one, and use small -p/-n there: llama.cpp
+# on lavapipe runs at a few tokens/s (e.g. -p 64 -n 16).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 build="$root/build-bench" shape=1.5b layers="" p=512 n=128 r=3 types="Q4_0 Q8_0 Q4_K_M Q6_K" device="" llama_device=""

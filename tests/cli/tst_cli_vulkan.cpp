@@ -114,6 +114,24 @@ private slots:
         QCOMPARE(automatic["backend"].toString(), deviceCount_ > 1 ? QString("vulkan") : QString("cpu"));
     }
 
+    // -d: tg after a filled context (a long reasoning trace), on both backends; the context the model
+    // is opened with covers depth + n, and a context past the device's limits is one error line
+    void benchAfterAFilledContext() {
+        for (const QString& backend : {QString("vulkan"), QString("cpu")}) {
+            QStringList args{"bench", model("Q8_0"), "-p", "0", "-n", "3", "-d", "600", "-r", "1", "--backend", backend, "--json"};
+            if (backend == "vulkan") args << "--device" << device_;
+            const QJsonObject json = run(args);
+            QCOMPARE(json["backend"].toString(), backend);
+            QCOMPARE(json["tg"]["depth"].toInt(), 600);
+            QCOMPARE(json["tg"]["tokens"].toInt(), 3);
+            QVERIFY(json["tg"]["tps"].toDouble() > 0);
+            QVERIFY(!json.contains("pp"));
+        }
+        const CliResult tooDeep = runCli({"bench", model("Q8_0"), "-p", "0", "-n", "3", "-d", "-5", "--json"}, 60000);
+        QVERIFY(tooDeep.exitCode != 0);
+        QVERIFY2(QString::fromUtf8(tooDeep.err).startsWith("error: "), tooDeep.err.constData());
+    }
+
     void badDeviceIsOneErrorLine_data() {
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("mentions");

@@ -35,6 +35,8 @@ std::vector<float> toFloats(const std::vector<uint16_t>& halfs) {
 
 } // namespace
 
+Q_DECLARE_METATYPE(lucent::vk::AttentionVariant)
+
 class TestVulkanKernels : public QObject {
     Q_OBJECT
     std::unique_ptr<test::TestGpu> gpu_;
@@ -156,11 +158,21 @@ private slots:
         QTest::addColumn<int>("headDim");
         QTest::addColumn<int>("kvLen");
         QTest::addColumn<int>("splits"); // 0: attentionSplits()
-        QTest::newRow("GQA 6, head 64, 1000 positions, default splits") << 12 << 2 << 64 << 1000 << 0;
-        QTest::newRow("GQA 7, head 128, 333 positions, 7 splits") << 14 << 2 << 128 << 333 << 7;
-        QTest::newRow("GQA 7, head 64, 37 positions, 3 splits") << 7 << 1 << 64 << 37 << 3;
-        QTest::newRow("GQA 6, head 128, 1 position") << 6 << 1 << 128 << 1 << 0;
-        QTest::newRow("more splits than positions") << 12 << 2 << 64 << 5 << 8;
+        QTest::addColumn<int>("tokens"); // a prompt batch: token t over kvLen + t positions
+        QTest::addColumn<AttentionVariant>("variant");
+        for (AttentionVariant variant : {AttentionVariant::Auto, AttentionVariant::Workgroup}) {
+            const std::string kernel = variant == AttentionVariant::Auto ? "auto: " : "workgroup kernel: ";
+            auto row = [&](const char* name) -> QTestData& { return QTest::newRow((kernel + name).c_str()); };
+            row("GQA 6, head 64, 1000 positions, default splits") << 12 << 2 << 64 << 1000 << 0 << 1 << variant;
+            row("GQA 7, head 128, 333 positions, 7 splits") << 14 << 2 << 128 << 333 << 7 << 1 << variant;
+            row("GQA 7, head 64, 37 positions, 3 splits") << 7 << 1 << 64 << 37 << 3 << 1 << variant;
+            row("GQA 6, head 128, 1 position") << 6 << 1 << 128 << 1 << 0 << 1 << variant;
+            row("more splits than positions") << 12 << 2 << 64 << 5 << 8 << 1 << variant;
+            row("GQA 16 (two workgroups per KV head), head 128, 300 positions") << 32 << 2 << 128 << 300 << 0 << 1 << variant;
+            row("GQA 4, head 256, 4100 positions (a long trace)") << 8 << 2 << 256 << 4100 << 0 << 1 << variant;
+            row("GQA 6, head 96 (not a multiple of 64), 200 positions") << 12 << 2 << 96 << 200 << 0 << 1 << variant;
+            row("GQA 6, head 128, batch of 9 tokens after 70 positions") << 12 << 2 << 128 << 70 << 4 << 9 << variant;
+        }
     }
     void attentionOverTheCache() {
         QFETCH(int, nHead);
@@ -168,10 +180,13 @@ private slots:
         QFETCH(int, headDim);
         QFETCH(int, kvLen);
         QFETCH(int, splits);
+        QFETCH(int, tokens);
+        QFETCH(AttentionVariant, variant);
         const HeadShape shape{uint32_t(nHead), uint32_t(nHeadKv), uint32_t(headDim), uint32_t(headDim), true};
         const uint32_t useSplits = splits ? uint32_t(splits) : attentionSplits(uint32_t(kvLen));
-        const auto q = test::randomFloats(size_t(nHead) * size_t(headDim), 11, -2.0f, 2.0f);
-        std::vector<uint16_t> keys(size_t(kvLen) * shape.kvDim()), values(keys.size());
+        const size_t queryFloats = size_t(nHead) * size_t(headDim), positions = size_t(kvLen + tokens - 1);
+        const auto q = test::randomFloats(queryFloats * size_t(tokens), 11, -2.0f, 2.0f);
+        std::vector<uint16_t> keys(positions * shape.kvDim()), values(keys.size());
         const auto kf = test::randomFloats(keys.size(), 12, -2.0f, 2.0f), vf = test::randomFloats(values.size(), 13);
         toHalf(keys.data(), kf.data(), keys.size());
         toHalf(values.data(), vf.data(), values.size());
@@ -179,16 +194,20 @@ private slots:
         auto qBuffer = gpu_->upload(q);
         auto keyCache = gpu_->upload(bytesOf(keys));
         auto valueCache = gpu_->upload(bytesOf(values));
-        auto partials = gpu_->zeros(attentionPartialBytes(shape, useSplits));
+        auto partials = gpu_->zeros(attentionPartialBytes(shape, useSplits, uint32_t(tokens)));
         auto out = gpu_->zeros(q.size() * 4);
         gpu_->batch->begin();
         recordAttention(*gpu_->batch, shape, uint32_t(kvLen), useSplits, wholeBuffer(*qBuffer), wholeBuffer(*keyCache),
-                        wholeBuffer(*valueCache), wholeBuffer(*partials), wholeBuffer(*out));
+                        wholeBuffer(*valueCache), wholeBuffer(*partials), wholeBuffer(*out), uint32_t(tokens), variant);
         run();
 
-        std::vector<float> cpu(q.size()), scores(static_cast<size_t>(kvLen));
+        std::vector<float> cpu(q.size()), scores(positions);
         const AttentionInputs in{keys.data(), values.data(), shape.kvDim(), nHead, nHeadKv, headDim};
-        for (int h = 0; h < nHead; ++h) attendHead(in, h, q.data() + h * headDim, kvLen, scores.data(), cpu.data() + h * headDim);
+        for (int t = 0; t < tokens; ++t)
+            for (int h = 0; h < nHead; ++h) {
+                const size_t at = size_t(t) * queryFloats + size_t(h) * size_t(headDim);
+                attendHead(in, h, q.data() + at, kvLen + t, scores.data(), cpu.data() + at);
+            }
         const auto d = test::compare(test::readFloats(*out, cpu.size()), cpu);
         qInfo("%u splits: max |diff| %.3g, NMSE %.3g", useSplits, d.maxAbs, d.nmse);
         QVERIFY(d.maxAbs < 1e-5 && d.nmse < 1e-9);

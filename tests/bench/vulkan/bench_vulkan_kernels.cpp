@@ -4,7 +4,11 @@
 // many runs is what the kernel costs; the median shows the noise).
 //
 //   lucent_bench_vulkan_kernels [--device I] [--types Q4_0,Q8_0,Q4_K,Q6_K] [--shape 1.5b|7b|tiny]
-//                               [--runs 20] [--bandwidth-mib 512]
+//                               [--runs 20] [--bandwidth-mib 512] [--attention KVLEN[,TOKENS]]
+//
+// --attention times only attention over an fp16 KV cache of KVLEN positions with the shape's heads
+// (1.5b: 12/2 heads of 128; 7b: 28/4) for TOKENS query tokens (default 1: decode), to judge long
+// contexts (a reasoning trace of 8,000 tokens) against the mat-vecs of one token.
 //
 // Prints one line per type and matrix: rows×cols, min and median ms per mat-vec, weights per
 // second and weight bytes per second; then the bandwidth probe. LUCENT_VK_MATVEC="workgroup,rows"
@@ -37,6 +41,7 @@ struct Options {
     std::string shape = "1.5b";
     int runs = 20;
     uint64_t bandwidthMib = 512;
+    uint32_t attentionKv = 0, attentionTokens = 1; ///< --attention: only attention
 };
 
 struct Matrix {
@@ -66,6 +71,15 @@ bool parse(int argc, char** argv, Options& o) {
         else if (a == "--shape" && hasValue) o.shape = argv[++i];
         else if (a == "--runs" && hasValue) o.runs = std::max(1, std::atoi(argv[++i]));
         else if (a == "--bandwidth-mib" && hasValue) o.bandwidthMib = std::strtoull(argv[++i], nullptr, 10);
+        else if (a == "--attention" && hasValue) {
+            unsigned kv = 0, tokens = 1;
+            if (std::sscanf(argv[++i], "%u,%u", &kv, &tokens) < 1 || kv == 0 || tokens == 0) {
+                std::fprintf(stderr, "error: --attention takes KVLEN[,TOKENS]\n");
+                return false;
+            }
+            o.attentionKv = kv;
+            o.attentionTokens = tokens;
+        }
         else if (a == "--types" && hasValue) {
             o.types.clear();
             std::string list = argv[++i];
@@ -118,6 +132,40 @@ template <typename Record> Expected<Timing> timeBatches(ComputeBatch& batch, int
     return Timing{ms.front(), ms[ms.size() / 2]};
 }
 
+/// Attention alone: nTokens query tokens over kvLen cached positions (+ the batch's own).
+int benchAttention(const Options& o, VulkanContext& device, ComputeBatch& batch) {
+    const HeadShape heads = o.shape == "7b" ? HeadShape{28, 4, 128, 128, true} : HeadShape{12, 2, 128, 128, true};
+    const uint32_t n = o.attentionTokens, positions = o.attentionKv + n;
+    const uint32_t splits = n == 1 ? attentionSplits(o.attentionKv + 1) : 4;
+    auto q = DeviceBuffer::create(device, uint64_t(n) * heads.nHead * heads.headDim * 4, MemoryUse::Device);
+    auto keys = DeviceBuffer::create(device, uint64_t(positions) * heads.kvDim() * 2, MemoryUse::Device);
+    auto values = DeviceBuffer::create(device, uint64_t(positions) * heads.kvDim() * 2, MemoryUse::Device);
+    auto partials = DeviceBuffer::create(device, attentionPartialBytes(heads, splits, n), MemoryUse::Device);
+    auto out = DeviceBuffer::create(device, uint64_t(n) * heads.nHead * heads.headDim * 4, MemoryUse::Device);
+    if (!q || !keys || !values || !partials || !out) {
+        std::fprintf(stderr, "error: out of device memory for the KV cache\n");
+        return 1;
+    }
+    batch.begin(); // fp16 0.5 everywhere: the values do not change the work
+    batch.fill(wholeBuffer(**keys), 0x38003800u);
+    batch.fill(wholeBuffer(**values), 0x38003800u);
+    batch.fill(wholeBuffer(**q), 0x3f000000u);
+    if (auto ran = batch.submitAndWait(); !ran) return 1;
+    auto timing = timeBatches(batch, o.runs, [&] {
+        recordAttention(batch, heads, o.attentionKv + 1, splits, wholeBuffer(**q), wholeBuffer(**keys), wholeBuffer(**values),
+                        wholeBuffer(**partials), wholeBuffer(**out), n);
+    });
+    if (!timing) {
+        std::fprintf(stderr, "error: %s\n", timing.error().message.c_str());
+        return 1;
+    }
+    const double cacheBytes = double(o.attentionKv + 1) * heads.kvDim() * 4; // keys and values, fp16
+    std::printf("attention %u/%u heads of %u, %u positions, %u token(s), %u splits: min %.3f ms, median %.3f ms, %.2f GB/s of cache\n",
+                heads.nHead, heads.nHeadKv, heads.headDim, o.attentionKv + 1, n, splits, timing->minMs, timing->medianMs,
+                cacheBytes / timing->minMs / 1e6);
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -137,6 +185,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "error: %s\n", batch.error().message.c_str());
         return 1;
     }
+    if (o.attentionKv > 0) return benchAttention(o, device, **batch);
     const MatVecShape layout = matVecShape(device.info());
     std::printf("device: %s; mat-vec: %u invocations × %u rows per workgroup, %s\n", device.info().name.c_str(), layout.workgroup, layout.rows,
                 layout.subgroups ? "subgroup sums" : "shared-memory sums");

@@ -1,0 +1,124 @@
+#version 450
+// Flash-decoding, first pass, for devices whose subgroup is a SIMD vector of a CPU (lavapipe): the
+// same work and output as attention.comp, by one subgroup per workgroup and no shared memory. The
+// lanes own consecutive slices of the head's dims (a 16-byte multiple: headDim % (8 × subgroup
+// size) == 0), so every lane loads its part of a key or value row and keeps its part of the group's
+// queries and outputs in registers; a position's score is a subgroupAdd over the lanes, and a
+// position's weight reaches every lane by subgroupShuffle. On a CPU these are a few vector
+// instructions, where attention.comp's loads of one shared value by every lane are per-lane loops.
+#extension GL_GOOGLE_include_directive : require
+#extension GL_EXT_control_flow_attributes : require
+#extension GL_KHR_shader_subgroup_basic : require
+#extension GL_KHR_shader_subgroup_arithmetic : require
+#extension GL_KHR_shader_subgroup_shuffle : require
+#include "common.glsl"
+
+layout(std430, binding = 0) readonly buffer Query { float q[]; };
+layout(std430, binding = 1) readonly buffer KeyCache { uvec4 kCache4[]; };
+layout(std430, binding = 2) readonly buffer ValueCache { uvec4 vCache4[]; };
+layout(std430, binding = 3) writeonly buffer Partials { float partials[]; };
+layout(push_constant) uniform Params {
+    uint nHead;
+    uint nHeadKv;
+    uint headDim;   // a multiple of 8 × the subgroup size, ≤ 256
+    uint kvLen;     // positions token 0 attends to (token t: kvLen + t)
+    uint splitSize; // positions per split
+    float scale;    // 1 / sqrt(headDim)
+} p;
+
+const uint MAX_GROUP = 8u; // query heads per workgroup
+// 8-dim (16-byte) pieces of a row per lane: headDim / (8 × subgroup size), set by the host
+layout(constant_id = 1) const uint VECS = 2;
+#define MAX_VEC VECS
+#define MAX_DIMS (8u * VECS)
+const float NO_SCORE = -3.0e38; // finite, so an empty split's weight exp(m − M) is 0, not NaN
+
+void unpack8(uvec4 w, out float d[8]) {
+    const vec2 a = unpackHalf2x16(w.x), b = unpackHalf2x16(w.y), c = unpackHalf2x16(w.z), e = unpackHalf2x16(w.w);
+    d[0] = a.x, d[1] = a.y, d[2] = b.x, d[3] = b.y, d[4] = c.x, d[5] = c.y, d[6] = e.x, d[7] = e.y;
+}
+
+void main() {
+    const uint lane = gl_SubgroupInvocationID, lanes = gl_SubgroupSize;
+    const uint split = gl_WorkGroupID.y, token = gl_WorkGroupID.z;
+    const uint group = p.nHead / p.nHeadKv, parts = (group + MAX_GROUP - 1u) / MAX_GROUP;
+    const uint kvHead = gl_WorkGroupID.x / parts;
+    const uint firstHead = kvHead * group + (gl_WorkGroupID.x % parts) * MAX_GROUP;
+    const uint heads = min(MAX_GROUP, kvHead * group + group - firstHead);
+    const uint dim0 = lane * MAX_DIMS; // this lane's first dim
+    const uint kvDim = p.nHeadKv * p.headDim;
+    const uint begin = split * p.splitSize;
+    const uint end = min(begin + p.splitSize, p.kvLen + token);
+
+    // this lane's dims of every head's query, the softmax scale folded in
+    float qv[MAX_GROUP * MAX_DIMS];
+    const uint queryBase = (token * p.nHead + firstHead) * p.headDim + dim0;
+    [[unroll]] for (uint g = 0u; g < MAX_GROUP; ++g)
+        [[unroll]] for (uint k = 0u; k < MAX_DIMS; ++k)
+            qv[g * MAX_DIMS + k] = g < heads ? p.scale * q[queryBase + g * p.headDim + k] : 0.0;
+
+    float m[MAX_GROUP], l[MAX_GROUP], o[MAX_GROUP * MAX_DIMS];
+    [[unroll]] for (uint g = 0u; g < MAX_GROUP; ++g) {
+        m[g] = NO_SCORE;
+        l[g] = 0.0;
+    }
+    [[unroll]] for (uint j = 0u; j < MAX_GROUP * MAX_DIMS; ++j) o[j] = 0.0;
+
+    for (uint tile = begin; tile < end; tile += lanes) {
+        const uint count = min(lanes, end - tile);
+        // scores: lane i keeps those of position tile + i
+        float mine[MAX_GROUP];
+        [[unroll]] for (uint g = 0u; g < MAX_GROUP; ++g) mine[g] = NO_SCORE;
+        for (uint i = 0u; i < count; ++i) {
+            const uint row = ((tile + i) * kvDim + kvHead * p.headDim + dim0) >> 3;
+            float k[MAX_DIMS];
+            [[unroll]] for (uint v = 0u; v < MAX_VEC; ++v) {
+                float d[8];
+                unpack8(kCache4[row + v], d);
+                [[unroll]] for (uint e = 0u; e < 8u; ++e) k[8u * v + e] = d[e];
+            }
+            [[unroll]] for (uint g = 0u; g < MAX_GROUP; ++g) {
+                if (g < heads) {
+                    float partial = 0.0;
+                    [[unroll]] for (uint j = 0u; j < MAX_DIMS; ++j) partial += qv[g * MAX_DIMS + j] * k[j];
+                    const float score = subgroupAdd(partial);
+                    if (lane == i) mine[g] = score;
+                }
+            }
+        }
+        // online softmax: new max, rescale what was accumulated, this tile's weights
+        float weight[MAX_GROUP];
+        [[unroll]] for (uint g = 0u; g < MAX_GROUP; ++g) {
+            const float newMax = max(m[g], subgroupMax(mine[g]));
+            const float correction = exp(m[g] - newMax);
+            m[g] = newMax;
+            weight[g] = lane < count ? exp(mine[g] - newMax) : 0.0;
+            l[g] = l[g] * correction + subgroupAdd(weight[g]);
+            [[unroll]] for (uint j = 0u; j < MAX_DIMS; ++j) o[g * MAX_DIMS + j] *= correction;
+        }
+        // output: every lane its dims of every head, over the tile's positions
+        for (uint i = 0u; i < count; ++i) {
+            const uint row = ((tile + i) * kvDim + kvHead * p.headDim + dim0) >> 3;
+            float v[MAX_DIMS];
+            [[unroll]] for (uint c = 0u; c < MAX_VEC; ++c) {
+                float d[8];
+                unpack8(vCache4[row + c], d);
+                [[unroll]] for (uint e = 0u; e < 8u; ++e) v[8u * c + e] = d[e];
+            }
+            [[unroll]] for (uint g = 0u; g < MAX_GROUP; ++g) {
+                const float w = subgroupShuffle(weight[g], i);
+                [[unroll]] for (uint j = 0u; j < MAX_DIMS; ++j) o[g * MAX_DIMS + j] += w * v[j];
+            }
+        }
+    }
+
+    [[unroll]] for (uint g = 0u; g < MAX_GROUP; ++g) {
+        if (g >= heads) continue;
+        const uint outBase = ((token * p.nHead + firstHead + g) * gl_NumWorkGroups.y + split) * (2u + p.headDim);
+        if (lane == 0u) {
+            partials[outBase] = m[g];
+            partials[outBase + 1u] = l[g];
+        }
+        [[unroll]] for (uint j = 0u; j < MAX_DIMS; ++j) partials[outBase + 2u + dim0 + j] = o[g * MAX_DIMS + j];
+    }
+}
