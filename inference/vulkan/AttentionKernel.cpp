@@ -6,9 +6,10 @@
 namespace lucent::vk {
 
 uint32_t attentionSplits(uint32_t kvLen) {
-    // ~256 positions per split, at most 32 splits: enough workgroups to fill a GPU at decode time
-    // (n_head × splits), few enough that the merge stays trivial.
-    return std::clamp<uint32_t>((kvLen + 255) / 256, 1, 32);
+    // ~128 positions per split, at most 32 splits: enough workgroups to keep a GPU busy at decode
+    // time (n_head_kv × splits: a workgroup computes every query head of its KV head), few enough
+    // that the merge stays trivial.
+    return std::clamp<uint32_t>((kvLen + 127) / 128, 1, 32);
 }
 
 uint64_t attentionPartialBytes(const HeadShape& shape, uint32_t splits, uint32_t nTokens) {
