@@ -1,5 +1,6 @@
 #include "inference/cpu/DotProduct.h"
 
+#include "inference/cpu/CpuFeatures.h"
 #include "inference/quant/BlockFormats.h"
 #include "inference/quant/Fp16.h"
 
@@ -29,7 +30,7 @@ struct HalfTable {
     }
 };
 const HalfTable kHalf;
-const bool kF16c = detail::hasAvx2F16c();
+const bool kF16c = cpuHasAvx2();
 
 LUCENT_INLINE float laneSum(const float* acc, int lanes) {
     float sum = 0.0f;

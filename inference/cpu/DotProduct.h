@@ -26,10 +26,9 @@ void addScaledHalf(float* y, float a, const uint16_t* x, size_t n);
 float halfBitsToFloat(uint16_t bits);
 
 namespace detail {
-// F16C versions (HalfAvx2.cpp), used when hasAvx2F16c().
+// F16C versions (HalfAvx2.cpp), used when cpuHasAvx2() (CpuFeatures.h).
 float dotHalfAvx2(const uint16_t* w, const float* x, size_t n);
 void addScaledHalfAvx2(float* y, float a, const uint16_t* x, size_t n);
-bool hasAvx2F16c();
 } // namespace detail
 
 } // namespace lucent

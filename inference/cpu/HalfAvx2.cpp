@@ -38,8 +38,6 @@ LUCENT_AVX2 void addScaledHalfAvx2(float* y, float a, const uint16_t* x, size_t 
     for (; i < n; ++i) y[i] += a * _cvtsh_ss(x[i]);
 }
 
-bool hasAvx2F16c() { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c"); }
-
 } // namespace lucent::detail
 
 #else
@@ -47,7 +45,6 @@ bool hasAvx2F16c() { return __builtin_cpu_supports("avx2") && __builtin_cpu_supp
 namespace lucent::detail {
 float dotHalfAvx2(const uint16_t*, const float*, size_t) { return 0.0f; }
 void addScaledHalfAvx2(float*, float, const uint16_t*, size_t) {}
-bool hasAvx2F16c() { return false; }
 } // namespace lucent::detail
 
 #endif

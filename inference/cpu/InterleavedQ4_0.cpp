@@ -1,5 +1,6 @@
 #include "inference/cpu/InterleavedQ4_0.h"
 
+#include "inference/cpu/CpuFeatures.h"
 #include "inference/cpu/DotProduct.h"
 #include "inference/cpu/QuantizedActivations.h"
 #include "inference/quant/BlockFormats.h"
@@ -15,19 +16,8 @@ constexpr size_t kGroupBlockWeights = kInterleavedRows * sizeof(BlockQ4_0::qs); 
 constexpr size_t kGroupBlockScales = kInterleavedRows * sizeof(uint16_t);       // 16 bytes
 static_assert(kGroupBlockWeights + kGroupBlockScales == kInterleavedRows * sizeof(BlockQ4_0));
 
-const bool kHasAvx2 =
-#if defined(__x86_64__) && defined(__GNUC__)
-    __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
-#else
-    false;
-#endif
-
-const bool kHasAvxVnni =
-#if defined(__x86_64__) && defined(__GNUC__)
-    kHasAvx2 && __builtin_cpu_supports("avxvnni");
-#else
-    false;
-#endif
+const bool kHasAvx2 = cpuHasAvx2();
+const bool kHasAvxVnni = cpuHasAvxVnni();
 
 // Byte j of row i's block b in the group (j < 16): where the layout put it.
 size_t weightOffset(size_t b, size_t i, size_t j) {

@@ -1,5 +1,6 @@
 #include "inference/cpu/QuantDot.h"
 
+#include "inference/cpu/CpuFeatures.h"
 #include "inference/cpu/DotProduct.h"
 #include "inference/cpu/QuantizedActivations.h"
 #include "inference/quant/BlockFormats.h"
@@ -149,27 +150,10 @@ void rowsOf(const uint8_t* rows, size_t stride, size_t blocks, const uint8_t* x,
             y[t * yStride + r] = dot(reinterpret_cast<const Block*>(rows + r * stride), reinterpret_cast<const Activation*>(x + t * xStride), blocks);
 }
 
-const bool kHasAvx2 =
-#if defined(__x86_64__) && defined(__GNUC__)
-    __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") && __builtin_cpu_supports("f16c");
-#else
-    false;
-#endif
-
-const bool kHasAvxVnni =
-#if defined(__x86_64__) && defined(__GNUC__)
-    kHasAvx2 && __builtin_cpu_supports("avxvnni");
-#else
-    false;
-#endif
-
-const bool kHasAvx512 =
-#if defined(__x86_64__) && defined(__GNUC__)
-    kHasAvx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") &&
-    __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vnni");
-#else
-    false;
-#endif
+// asked once: quantDotRows runs per tile of rows
+const bool kHasAvx2 = cpuHasAvx2();
+const bool kHasAvxVnni = cpuHasAvxVnni();
+const bool kHasAvx512 = cpuHasAvx512Vnni();
 
 } // namespace
 

@@ -7,26 +7,20 @@
 #include "inference/cpu/ThreadPool.h"
 #include "inference/quant/Dequantize.h"
 #include "inference/quant/Quantize.h"
+#include "tests/cpu/RandomValues.h"
 
 #include <QTest>
 #include <cmath>
 #include <random>
 
 using namespace lucent;
+using lucent::testing::randomValues;
 
 namespace {
 
 const TensorType kTypes[] = {TensorType::F32,  TensorType::F16,  TensorType::BF16, TensorType::Q8_0,
                              TensorType::Q4_0, TensorType::Q4_1, TensorType::Q5_0, TensorType::Q5_1,
                              TensorType::Q4_K, TensorType::Q5_K, TensorType::Q6_K};
-
-std::vector<float> randomValues(size_t n, uint32_t seed, float mean = 0.0f) {
-    std::mt19937 rng(seed);
-    std::normal_distribution<float> normal(mean, 1.0f);
-    std::vector<float> v(n);
-    for (auto& x : v) x = normal(rng);
-    return v;
-}
 
 // Σ w·x in double over the dequantized weights, and Σ|w·x| to scale the tolerance.
 std::pair<double, double> referenceDot(TensorType type, const uint8_t* row, const float* x, size_t n) {

@@ -10,6 +10,7 @@
 #include "inference/quant/BlockFormats.h"
 #include "inference/quant/Dequantize.h"
 #include "inference/quant/Quantize.h"
+#include "tests/cpu/RandomValues.h"
 
 #include <QTest>
 #include <cmath>
@@ -17,16 +18,9 @@
 #include <random>
 
 using namespace lucent;
+using lucent::testing::randomValues;
 
 namespace {
-
-std::vector<float> randomValues(size_t n, uint32_t seed, float mean = 0.0f) {
-    std::mt19937 rng(seed);
-    std::normal_distribution<float> normal(mean, 1.0f);
-    std::vector<float> v(n);
-    for (auto& x : v) x = normal(rng);
-    return v;
-}
 
 std::vector<uint8_t> interleaved(const WeightView& w) {
     std::vector<uint8_t> out(w.rows * rowBytes(w.type, w.cols));
