@@ -33,8 +33,8 @@ void recordAttention(ComputeBatch& batch, const HeadShape& shape, uint32_t kvLen
     const DeviceInfo& device = batch.context().info();
     const uint32_t lanes = device.caps.subgroupSize;
     // a CPU's SIMD vector as the subgroup (lavapipe): lanes own 16-byte slices of the head
-    const bool simdLanes = variant == AttentionVariant::Auto && device.kind == DeviceKind::Cpu && device.caps.subgroupArithmetic && device.caps.subgroupShuffle && lanes >= 4 &&
-                           lanes <= 64 && shape.headDim % (8 * lanes) == 0;
+    const bool simdLanes = variant == AttentionVariant::Auto && device.kind == DeviceKind::Cpu && device.caps.subgroupArithmetic &&
+                           device.caps.subgroupShuffle && lanes >= 4 && lanes <= 64 && shape.headDim % (8 * lanes) == 0;
     if (simdLanes)
         batch.dispatch("attention_sg", {lanes, shape.headDim / (8 * lanes)}, {q, keyCache, valueCache, partials}, &push, sizeof push,
                        shape.nHeadKv * groupsPerKvHead, splits, nTokens);

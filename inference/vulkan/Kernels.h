@@ -38,7 +38,7 @@ struct MatVecShape {
     uint32_t batchTokens = 0; ///< tokens per workgroup when a prompt batch runs the mat-vec; 0: batches take recordMatMul
 };
 
-/// @brief The mat-vec layout for `device` (LUCENT_VK_MATVEC="workgroup,rows" overrides it).
+/// @brief The mat-vec layout for `device` (LUCENT_VK_MATVEC="workgroup,rows[,batchTokens]" overrides it).
 MatVecShape matVecShape(const DeviceInfo& device);
 
 /// @brief What a mat-vec adds to its result before storing it (each saves a kernel and a barrier).
