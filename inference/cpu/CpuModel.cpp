@@ -1,7 +1,7 @@
 #include "inference/cpu/CpuModel.h"
 
 #include "inference/cpu/Attention.h"
-#include "inference/cpu/InterleavedQ4_0.h"
+#include "inference/cpu/InterleavedRows.h"
 #include "inference/cpu/Kernels.h"
 #include "inference/cpu/MatMul.h"
 #include "inference/quant/Dequantize.h"
@@ -14,7 +14,7 @@
 namespace lucent {
 namespace {
 
-// 2 MiB: the repacked weights can sit in transparent huge pages (see interleaveQ4_0Weights).
+// 2 MiB: the repacked weights can sit in transparent huge pages (see interleaveWeights).
 constexpr size_t kHugePage = size_t(2) << 20;
 constexpr std::align_val_t kInterleavedAlignment{kHugePage};
 
@@ -81,18 +81,18 @@ CpuModel::CpuModel(GgufFile file, ModelConfig config, const CpuModelOptions& opt
     s_.up.resize(b * config_.nFf);
     s_.scores.resize(size_t(pool_.size()) * contextLength);
     s_.activations.resize(matMulActivationBytes(maxCols, b));
-    interleaveQ4_0Weights();
+    interleaveWeights();
 }
 
-void CpuModel::interleaveQ4_0Weights() {
-    if (!interleavedQ4_0Supported()) return;
+void CpuModel::interleaveWeights() {
+    if (!interleavedRowsSupported()) return;
     std::vector<WeightView*> views;
     for (uint32_t l = firstLayer_; l < config_.nLayer; ++l) {
         LayerWeights& lw = weights_.layers[l];
         for (WeightView* v : {&lw.wq, &lw.wk, &lw.wv, &lw.wo, &lw.wGate, &lw.wUp, &lw.wDown}) views.push_back(v);
     }
     views.push_back(&weights_.output); // a tied token_embd keeps reading its rows from the mapping
-    std::erase_if(views, [](const WeightView* v) { return !canInterleaveQ4_0(*v); });
+    std::erase_if(views, [](const WeightView* v) { return !canInterleaveRows(*v); });
     // Each matrix starts on a 64-byte boundary, so no 32-byte load of the kernel splits a cache line.
     auto paddedBytes = [](const WeightView* v) { return (v->rows * rowBytes(v->type, v->cols) + 63) / 64 * 64; };
     size_t total = 0;
@@ -113,7 +113,7 @@ void CpuModel::interleaveQ4_0Weights() {
         for (size_t g = 0; g < groups; g += chunk) {
             const size_t end = std::min(groups, g + chunk);
             // Split over the pool like a mat-vec: the copy touches every weight (read from disk on a cold start).
-            pool_.parallelFor(end - g, [&](size_t b, size_t e) { interleaveQ4_0(*v, out, g + b, g + e); });
+            pool_.parallelFor(end - g, [&](size_t b, size_t e) { interleaveRows(*v, out, g + b, g + e); });
             releaseMappedPages(v->data + g * groupBytes, v->data + end * groupBytes);
         }
         v->data = out;

@@ -68,8 +68,8 @@ private:
     /// Runs nTokens tokens from layer firstLayer_: embeds `tokens`, or takes `hidden` (partial offload).
     void forward(std::span<const int32_t> tokens, const float* hidden, size_t nTokens, int pos, float* logitsOut);
     Expected<void> checkPositions(size_t nTokens, int pos) const;
-    /// Repacks the Q4_0 matrices this model runs (InterleavedQ4_0.h) and lets their mapped pages go.
-    void interleaveQ4_0Weights();
+    /// Repacks the Q4_0/Q8_0 matrices this model runs (InterleavedRows.h) and lets their mapped pages go.
+    void interleaveWeights();
     void attention(uint32_t layer, size_t nTokens, int pos);
 
     GgufFile file_;
@@ -78,7 +78,7 @@ private:
     struct AlignedDelete {
         void operator()(uint8_t* p) const;
     };
-    std::unique_ptr<uint8_t[], AlignedDelete> interleaved_; ///< the repacked Q4_0 matrices
+    std::unique_ptr<uint8_t[], AlignedDelete> interleaved_; ///< the repacked Q4_0/Q8_0 matrices
     uint32_t maxBatch_;
     uint32_t firstLayer_;
     ThreadPool pool_;

@@ -1,7 +1,7 @@
 #include "inference/cpu/MatMul.h"
 
 #include "inference/cpu/DotProduct.h"
-#include "inference/cpu/InterleavedQ4_0.h"
+#include "inference/cpu/InterleavedRows.h"
 #include "inference/cpu/QuantDot.h"
 #include "inference/cpu/QuantizedActivations.h"
 #include "inference/cpu/ThreadPool.h"
@@ -35,10 +35,10 @@ void matMul(const WeightView& w, const float* x, size_t nTokens, float* y, Threa
         if (nTokens < 4) quantizeTokens(0, nTokens); // a few µs: not worth waking the pool
         else pool.parallelFor(nTokens, quantizeTokens);
         if (w.interleavedRows) {
-            // Q4_0 repacked at load: whole groups of eight rows per thread.
+            // Q4_0/Q8_0 repacked at load: whole groups of eight rows per thread.
             const size_t groupBytes = kInterleavedRows * stride;
             pool.parallelFor(w.rows / kInterleavedRows, [&](size_t begin, size_t end) {
-                quantDotInterleavedQ4_0(w.data + begin * groupBytes, w.cols, scratch.activations, xBytes, nTokens, y + begin * kInterleavedRows,
+                quantDotInterleaved(w.type, w.data + begin * groupBytes, w.cols, scratch.activations, xBytes, nTokens, y + begin * kInterleavedRows,
                                         w.rows, end - begin);
             });
             return;

@@ -20,7 +20,7 @@ struct WeightView {
     TensorType type = TensorType::F32;
     uint64_t cols = 0; ///< ne0: the input length of a weight matrix
     uint64_t rows = 0; ///< ne1: the output length
-    /// CPU backend only: Q4_0 rows repacked eight at a time (inference/cpu/InterleavedQ4_0.h),
+    /// CPU backend only: Q4_0/Q8_0 rows repacked eight at a time (inference/cpu/InterleavedRows.h),
     /// where row() does not apply.
     bool interleavedRows = false;
     bool present() const { return data != nullptr; }
