@@ -4,7 +4,7 @@
 // against the positions of split s (gl_WorkGroupID.y) of the fp16 KV cache, with an online softmax
 // over tiles of WG positions. Each key and value is read once for all the heads of its group (GQA 6
 // in the 1.5B distill: a sixth of the cache reads of one workgroup per query head). Token t of a
-// batch sees positions [0, kvLen + t): the causal mask of a prompt batch whose keys are all in the
+// batch sees positions [0, pos0 + t]: the causal mask of a prompt batch whose keys are all in the
 // cache already. Writes each head's running max m, sum l and unnormalized output o for the split to
 // `partials` ([token][head][split][2 + headDim]); attention_reduce.comp merges the splits.
 #extension GL_GOOGLE_include_directive : require
@@ -20,10 +20,10 @@ layout(push_constant) uniform Params {
     uint nHead;
     uint nHeadKv;
     uint headDim;   // ≤ MAX_HEAD_DIM, even
-    uint kvLen;     // positions token 0 attends to (token t: kvLen + t)
-    uint splitSize; // positions per split
     float scale;    // 1 / sqrt(headDim)
 } p;
+// Read on the device, so a recorded decode step serves every position (VulkanModel writes it per step).
+layout(std430, binding = 4) readonly buffer Position { uint pos0; }; // position of token 0: it sees [0, pos0]
 
 const uint MAX_HEAD_DIM = 256u;
 const uint MAX_GROUP = 8u;                          // query heads per workgroup
@@ -64,8 +64,10 @@ void main() {
     const uint firstHead = kvHead * group + (gl_WorkGroupID.x % parts) * MAX_GROUP;
     const uint heads = min(MAX_GROUP, kvHead * group + group - firstHead);
     const uint kvDim = p.nHeadKv * p.headDim, headWords = p.headDim / 2u;
-    const uint begin = split * p.splitSize;
-    const uint end = min(begin + p.splitSize, p.kvLen + token);
+    // splits (gl_NumWorkGroups.y) cover the last token's positions; earlier tokens' last ones may be empty
+    const uint splitSize = (pos0 + gl_NumWorkGroups.z + gl_NumWorkGroups.y - 1u) / gl_NumWorkGroups.y;
+    const uint begin = split * splitSize;
+    const uint end = min(begin + splitSize, pos0 + 1u + token);
     const uint queryBase = (token * p.nHead + firstHead) * p.headDim;
     for (uint e = tid; e < heads * p.headDim; e += WG) queries[(e / p.headDim) * MAX_HEAD_DIM + e % p.headDim] = q[queryBase + e];
     barrier();

@@ -21,10 +21,10 @@ layout(push_constant) uniform Params {
     uint nHead;
     uint nHeadKv;
     uint headDim;   // a multiple of 8 × the subgroup size, ≤ 256
-    uint kvLen;     // positions token 0 attends to (token t: kvLen + t)
-    uint splitSize; // positions per split
     float scale;    // 1 / sqrt(headDim)
 } p;
+// Read on the device, so a recorded decode step serves every position (VulkanModel writes it per step).
+layout(std430, binding = 4) readonly buffer Position { uint pos0; }; // position of token 0: it sees [0, pos0]
 
 const uint MAX_GROUP = 8u; // query heads per workgroup
 // 8-dim (16-byte) pieces of a row per lane: headDim / (8 × subgroup size), set by the host
@@ -47,8 +47,10 @@ void main() {
     const uint heads = min(MAX_GROUP, kvHead * group + group - firstHead);
     const uint dim0 = lane * MAX_DIMS; // this lane's first dim
     const uint kvDim = p.nHeadKv * p.headDim;
-    const uint begin = split * p.splitSize;
-    const uint end = min(begin + p.splitSize, p.kvLen + token);
+    // splits (gl_NumWorkGroups.y) cover the last token's positions; earlier tokens' last ones may be empty
+    const uint splitSize = (pos0 + gl_NumWorkGroups.z + gl_NumWorkGroups.y - 1u) / gl_NumWorkGroups.y;
+    const uint begin = split * splitSize;
+    const uint end = min(begin + splitSize, pos0 + 1u + token);
 
     // this lane's dims of every head's query, the softmax scale folded in
     float qv[MAX_GROUP * MAX_DIMS];

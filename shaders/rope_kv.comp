@@ -19,10 +19,11 @@ layout(push_constant) uniform Params {
     uint headDim;
     uint nRot;
     uint neox;     // 1: NEOX pairing, 0: NORM
-    uint pos0;     // position of the first token
     uint qStride;  // floats between tokens in q
     uint kvStride; // floats between tokens in k and v
 } p;
+// Read on the device, so a recorded decode step serves every position (VulkanModel writes it per step).
+layout(std430, binding = 6) readonly buffer Position { uint pos0; }; // position of the first token
 
 // The two dims rotated together as pair i of a head, and the angle index.
 void pairOf(uint i, out uint a, out uint b) {
@@ -66,7 +67,7 @@ void main() {
     if (t < kvDim / 2u) {
         const uint head = token * p.kvStride + (t / halfHead) * p.headDim;
         const uint d = 2u * (t % halfHead);
-        const uint word = (p.pos0 + token) * (kvDim / 2u) + t;
+        const uint word = (pos0 + token) * (kvDim / 2u) + t;
         kCache[word] = packHalf2x16(vec2(rotatedKey(head, d, angleBase), rotatedKey(head, d + 1u, angleBase)));
         const uint src = token * p.kvStride + 2u * t;
         vCache[word] = packHalf2x16(vec2(v[src], v[src + 1u]));

@@ -16,16 +16,14 @@ uint64_t attentionPartialBytes(const HeadShape& shape, uint32_t splits, uint32_t
     return uint64_t(nTokens) * shape.nHead * splits * (2 + shape.headDim) * sizeof(float);
 }
 
-void recordAttention(ComputeBatch& batch, const HeadShape& shape, uint32_t kvLen, uint32_t splits, const BufferRange& q,
+void recordAttention(ComputeBatch& batch, const HeadShape& shape, const BufferRange& position, uint32_t splits, const BufferRange& q,
                      const BufferRange& keyCache, const BufferRange& valueCache, const BufferRange& partials, const BufferRange& out,
                      uint32_t nTokens, AttentionVariant variant) {
-    // splits cover the longest query's range; the earlier tokens' last splits may be empty
-    const uint32_t longest = kvLen + nTokens - 1;
-    const uint32_t splitSize = (longest + splits - 1) / splits;
+    // the positions, and so each split's range, are read on the device
     struct {
-        uint32_t nHead, nHeadKv, headDim, kvLen, splitSize;
+        uint32_t nHead, nHeadKv, headDim;
         float scale;
-    } push{shape.nHead, shape.nHeadKv, shape.headDim, kvLen, splitSize, 1.0f / std::sqrt(float(shape.headDim))};
+    } push{shape.nHead, shape.nHeadKv, shape.headDim, 1.0f / std::sqrt(float(shape.headDim))};
     // one workgroup per KV head (and split, token) for up to 8 query heads sharing it
     constexpr uint32_t kMaxGroup = 8;
     const uint32_t group = shape.nHead / shape.nHeadKv;
@@ -36,10 +34,10 @@ void recordAttention(ComputeBatch& batch, const HeadShape& shape, uint32_t kvLen
     const bool simdLanes = variant == AttentionVariant::Auto && device.kind == DeviceKind::Cpu && device.caps.subgroupArithmetic &&
                            device.caps.subgroupShuffle && lanes >= 4 && lanes <= 64 && shape.headDim % (8 * lanes) == 0;
     if (simdLanes)
-        batch.dispatch("attention_sg", {lanes, shape.headDim / (8 * lanes)}, {q, keyCache, valueCache, partials}, &push, sizeof push,
-                       shape.nHeadKv * groupsPerKvHead, splits, nTokens);
+        batch.dispatch("attention_sg", {lanes, shape.headDim / (8 * lanes)}, {q, keyCache, valueCache, partials, position}, &push,
+                       sizeof push, shape.nHeadKv * groupsPerKvHead, splits, nTokens);
     else
-        batch.dispatch("attention", {kKernelWorkgroup}, {q, keyCache, valueCache, partials}, &push, sizeof push,
+        batch.dispatch("attention", {kKernelWorkgroup}, {q, keyCache, valueCache, partials, position}, &push, sizeof push,
                        shape.nHeadKv * groupsPerKvHead, splits, nTokens);
     batch.barrier();
     const uint32_t reducePush[] = {shape.headDim, splits};

@@ -59,7 +59,7 @@ void ComputeBatch::recordError(Error error) {
     if (!error_) error_ = std::move(error);
 }
 
-void ComputeBatch::begin() {
+void ComputeBatch::begin(Recording kind) {
     if (inFlight_) {
         context_.noteResult(vkWaitForFences(context_.device(), 1, &fence_, VK_TRUE, UINT64_MAX));
         inFlight_ = false;
@@ -67,10 +67,12 @@ void ComputeBatch::begin() {
     if (recording_) vkEndCommandBuffer(commands_);
     error_.reset();
     dispatches_ = 0;
+    reusable_ = kind == Recording::Reusable;
+    kept_ = false;
     vkResetDescriptorPool(context_.device(), pool_, 0);
     vkResetCommandBuffer(commands_, 0);
     VkCommandBufferBeginInfo beginInfo{VK_STRUCTURE_TYPE_COMMAND_BUFFER_BEGIN_INFO};
-    beginInfo.flags = VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
+    beginInfo.flags = reusable_ ? 0 : VK_COMMAND_BUFFER_USAGE_ONE_TIME_SUBMIT_BIT;
     vkBeginCommandBuffer(commands_, &beginInfo);
     recording_ = true;
     // uploads and earlier batches wrote through other command buffers: order against them once
@@ -158,28 +160,36 @@ std::pair<uint32_t, uint32_t> ComputeBatch::groups1D(uint64_t groups) const {
 }
 
 Expected<void> ComputeBatch::submitAndWait() {
-    assert(recording_);
-    // results the host reads back (mapped buffers) must be visible once the fence signals
-    VkMemoryBarrier toHost{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
-    toHost.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
-    toHost.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
-    vkCmdPipelineBarrier(commands_, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0, 1,
-                         &toHost, 0, nullptr, 0, nullptr);
-    vkEndCommandBuffer(commands_);
-    recording_ = false;
-    if (error_) return fail(*error_);
+    assert(recording_ || kept_);
+    if (recording_) {
+        // results the host reads back (mapped buffers) must be visible once the fence signals
+        VkMemoryBarrier toHost{VK_STRUCTURE_TYPE_MEMORY_BARRIER};
+        toHost.srcAccessMask = VK_ACCESS_SHADER_WRITE_BIT | VK_ACCESS_TRANSFER_WRITE_BIT;
+        toHost.dstAccessMask = VK_ACCESS_HOST_READ_BIT;
+        vkCmdPipelineBarrier(commands_, VK_PIPELINE_STAGE_COMPUTE_SHADER_BIT | VK_PIPELINE_STAGE_TRANSFER_BIT, VK_PIPELINE_STAGE_HOST_BIT, 0,
+                             1, &toHost, 0, nullptr, 0, nullptr);
+        vkEndCommandBuffer(commands_);
+        recording_ = false;
+        if (error_) return fail(*error_);
+        kept_ = reusable_;
+    }
     // A lost device stays lost: every later call says so at once instead of touching it again.
     if (context_.lost()) return fail(failure("run GPU work", VK_ERROR_DEVICE_LOST));
     VkSubmitInfo submit{VK_STRUCTURE_TYPE_SUBMIT_INFO};
     submit.commandBufferCount = 1;
     submit.pCommandBuffers = &commands_;
     vkResetFences(context_.device(), 1, &fence_);
-    if (VkResult r = vkQueueSubmit(context_.queue(), 1, &submit, fence_); r != VK_SUCCESS)
+    if (VkResult r = vkQueueSubmit(context_.queue(), 1, &submit, fence_); r != VK_SUCCESS) {
+        kept_ = false;
         return fail(failure("submit GPU work", context_.noteSubmission(r)));
+    }
     inFlight_ = true;
     const VkResult waited = context_.noteSubmission(vkWaitForFences(context_.device(), 1, &fence_, VK_TRUE, UINT64_MAX));
     inFlight_ = false;
-    if (waited != VK_SUCCESS) return fail(failure("finish GPU work", waited));
+    if (waited != VK_SUCCESS) {
+        kept_ = false;
+        return fail(failure("finish GPU work", waited));
+    }
     if (profiler_) profiler_->collect();
     return {};
 }

@@ -4,6 +4,9 @@
 /// descriptor set from the batch's pool, push constants and its workgroup counts; barriers go
 /// only where the caller says a kernel reads what an earlier one wrote.
 ///
+/// A recording is run once, or kept and run again (begin(Recording::Reusable)): a decode step
+/// recorded once serves every token, its inputs (token id, position) read from buffers.
+///
 /// Recording never fails loudly: the first problem (an unknown shader, an exhausted pool) is kept
 /// and returned by submitAndWait(), which then runs nothing.
 
@@ -28,6 +31,9 @@ class VulkanContext;
 /// @brief One command buffer with its descriptor pool and fence.
 class ComputeBatch {
 public:
+    /// @brief Whether a recording runs once or is kept for submitAndWait() to run again.
+    enum class Recording { Once, Reusable };
+
     /// @brief A batch that holds up to `maxDispatches` dispatches per recording.
     static Expected<std::unique_ptr<ComputeBatch>> create(const VulkanContext& context, PipelineCache& pipelines,
                                                           uint32_t maxDispatches = 4096);
@@ -35,8 +41,9 @@ public:
     ComputeBatch(const ComputeBatch&) = delete;
     ComputeBatch& operator=(const ComputeBatch&) = delete;
 
-    /// @brief Starts a new recording (waits for the previous one if it still runs).
-    void begin();
+    /// @brief Starts a new recording (waits for the previous one if it still runs), dropping the
+    /// previous one.
+    void begin(Recording kind = Recording::Once);
     /// @brief Records `shader` (specialized with `specialization`) over `bindings` with push
     /// constants `push` (≤ 128 bytes) and groupsX × groupsY × groupsZ workgroups. Counts beyond
     /// the device's per-dimension limit are an error; use groups1D() to fold large ones.
@@ -49,7 +56,10 @@ public:
     /// @brief Fills `range` with copies of `word`.
     void fill(const BufferRange& range, uint32_t word);
     /// @brief Ends the recording, submits it and waits; returns the first recording error, if any.
+    /// With no recording open, runs the kept Reusable one again.
     Expected<void> submitAndWait();
+    /// @brief Whether a Reusable recording is kept (ended without error): submitAndWait() reruns it.
+    bool hasRecording() const { return kept_; }
     /// @brief Splits `groups` into an x/y grid whose x stays within the device limit (shaders
     /// rebuild the index with linearGroup()).
     std::pair<uint32_t, uint32_t> groups1D(uint64_t groups) const;
@@ -67,6 +77,8 @@ private:
     VkDescriptorPool pool_ = VK_NULL_HANDLE;
     VkFence fence_ = VK_NULL_HANDLE;
     bool recording_ = false;
+    bool reusable_ = false; ///< the open recording is Recording::Reusable
+    bool kept_ = false;     ///< a Reusable recording ended and can run again
     bool inFlight_ = false;
     uint32_t dispatches_ = 0;
     std::optional<Error> error_;

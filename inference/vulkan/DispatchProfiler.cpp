@@ -35,30 +35,30 @@ DispatchProfiler::~DispatchProfiler() {
 }
 
 void DispatchProfiler::begin(VkCommandBuffer commands) {
-    pending_.clear();
+    names_.clear();
     vkCmdResetQueryPool(commands, pool_, 0, capacity_);
     vkCmdWriteTimestamp(commands, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, pool_, 0);
 }
 
 void DispatchProfiler::afterDispatch(VkCommandBuffer commands, const std::string& shader, uint32_t groups) {
-    if (pending_.size() + 1 >= capacity_) return;
-    pending_.push_back(byGroups_ ? shader + " ×" + std::to_string(groups) : shader);
-    vkCmdWriteTimestamp(commands, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, pool_, uint32_t(pending_.size()));
+    if (names_.size() + 1 >= capacity_) return;
+    names_.push_back(byGroups_ ? shader + " ×" + std::to_string(groups) : shader);
+    vkCmdWriteTimestamp(commands, VK_PIPELINE_STAGE_BOTTOM_OF_PIPE_BIT, pool_, uint32_t(names_.size()));
 }
 
 void DispatchProfiler::collect() {
-    if (pending_.empty()) return;
-    std::vector<uint64_t> stamps(pending_.size() + 1);
+    if (names_.empty()) return;
+    std::vector<uint64_t> stamps(names_.size() + 1);
     if (vkGetQueryPoolResults(context_.device(), pool_, 0, uint32_t(stamps.size()), stamps.size() * 8, stamps.data(), 8,
                               VK_QUERY_RESULT_64_BIT | VK_QUERY_RESULT_WAIT_BIT) != VK_SUCCESS)
         return;
     const double period = context_.info().caps.timestampPeriodNs;
-    for (size_t i = 0; i < pending_.size(); ++i) {
-        Total& total = totals_[pending_[i]];
+    for (size_t i = 0; i < names_.size(); ++i) {
+        Total& total = totals_[names_[i]];
         ++total.count;
         total.ns += double(stamps[i + 1] - stamps[i]) * period;
     }
-    pending_.clear();
+    // the names stay: a kept recording writes the same timestamps when it runs again
 }
 
 } // namespace lucent::vk

@@ -44,7 +44,7 @@ private:
     VkQueryPool pool_ = VK_NULL_HANDLE;
     uint32_t capacity_ = 0;
     bool byGroups_ = false;
-    std::vector<std::string> pending_;
+    std::vector<std::string> names_;
     std::map<std::string, Total> totals_;
 };
 

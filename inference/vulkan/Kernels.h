@@ -90,7 +90,8 @@ void fillRopeTable(float* table, const HeadShape& shape, uint32_t pos0, uint32_t
 
 /// @brief Rotates q (in place) and k of nTokens tokens, and stores k and v as fp16 rows of the
 /// layer's caches at positions pos0…; q: nTokens × nHead·headDim, k and v: nTokens × kvDim floats.
-void recordRopeKv(ComputeBatch& batch, const HeadShape& shape, uint32_t pos0, uint32_t nTokens, const BufferRange& q,
+/// `position` holds pos0 (one uint32), read on the device: a recorded batch serves any position.
+void recordRopeKv(ComputeBatch& batch, const HeadShape& shape, const BufferRange& position, uint32_t nTokens, const BufferRange& q,
                   const BufferRange& k, const BufferRange& v, const BufferRange& keyCache, const BufferRange& valueCache,
                   const BufferRange& ropeTable);
 
@@ -101,15 +102,15 @@ uint32_t attentionSplits(uint32_t kvLen);
 uint64_t attentionPartialBytes(const HeadShape& shape, uint32_t splits, uint32_t nTokens = 1);
 
 /// @brief out (nHead × headDim floats per token) = softmax(q·Kᵀ/√headDim)·V of nTokens query
-/// tokens, token t over cache positions [0, kvLen + t) (the causal mask of a batch whose keys are
-/// already in the cache), query head h reading KV head h / (nHead/nHeadKv): one pass over
+/// tokens, token t over cache positions [0, pos0 + t] (the causal mask of a batch whose keys are
+/// already in the cache; pos0 is the uint32 in `position`, read on the device), query head h reading KV head h / (nHead/nHeadKv): one pass over
 /// `splits` position ranges with an online softmax, a barrier, and a pass merging the splits.
 /// The query heads sharing a KV head are computed together (each key and value read once for
 /// them all). Variant Auto picks attention_sg on CPU devices (lavapipe: lanes own slices of the
 /// head, no shared memory) where the head fits, else the shared-memory kernel; Workgroup forces the
 /// latter (tests run both).
 enum class AttentionVariant { Auto, Workgroup };
-void recordAttention(ComputeBatch& batch, const HeadShape& shape, uint32_t kvLen, uint32_t splits, const BufferRange& q,
+void recordAttention(ComputeBatch& batch, const HeadShape& shape, const BufferRange& position, uint32_t splits, const BufferRange& q,
                      const BufferRange& keyCache, const BufferRange& valueCache, const BufferRange& partials, const BufferRange& out,
                      uint32_t nTokens = 1, AttentionVariant variant = AttentionVariant::Auto);
 

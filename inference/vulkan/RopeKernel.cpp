@@ -22,15 +22,15 @@ void fillRopeTable(float* table, const HeadShape& shape, uint32_t pos0, uint32_t
     }
 }
 
-void recordRopeKv(ComputeBatch& batch, const HeadShape& shape, uint32_t pos0, uint32_t nTokens, const BufferRange& q,
+void recordRopeKv(ComputeBatch& batch, const HeadShape& shape, const BufferRange& position, uint32_t nTokens, const BufferRange& q,
                   const BufferRange& k, const BufferRange& v, const BufferRange& keyCache, const BufferRange& valueCache,
                   const BufferRange& ropeTable) {
     struct {
-        uint32_t nHead, nHeadKv, headDim, nRot, neox, pos0, qStride, kvStride;
-    } push{shape.nHead, shape.nHeadKv, shape.headDim, shape.nRot, shape.neox ? 1u : 0u, pos0, shape.nHead * shape.headDim, shape.kvDim()};
+        uint32_t nHead, nHeadKv, headDim, nRot, neox, qStride, kvStride;
+    } push{shape.nHead, shape.nHeadKv, shape.headDim, shape.nRot, shape.neox ? 1u : 0u, shape.nHead * shape.headDim, shape.kvDim()};
     // one invocation per query pair; the first kvDim/2 of them also write a key and a value word
     const uint32_t invocations = shape.nHead * shape.headDim / 2;
-    batch.dispatch("rope_kv", {kKernelWorkgroup}, {q, k, v, keyCache, valueCache, ropeTable}, &push, sizeof push,
+    batch.dispatch("rope_kv", {kKernelWorkgroup}, {q, k, v, keyCache, valueCache, ropeTable, position}, &push, sizeof push,
                    (invocations + kKernelWorkgroup - 1) / kKernelWorkgroup, nTokens);
 }
 

@@ -1,18 +1,18 @@
 // VulkanModel's forward pass, recorded into one ComputeBatch: the same steps as
 // inference/cpu/CpuModel, for one token (mat-vec kernels) or a prompt batch (tiled mat-muls,
-// attention with a causal mask over the batch).
+// attention with a causal mask over the batch). Token ids and the position are read from the
+// params buffer on the device, so a recorded one-token step runs again for every token.
 #include "inference/vulkan/VulkanModel.h"
 
 namespace lucent::vk {
 
-void VulkanModel::recordForward(uint32_t pos0, uint32_t nTokens, bool wantLogits) {
+void VulkanModel::recordForward(ComputeBatch& b, uint32_t pos0, uint32_t nTokens, bool wantLogits) {
     const ModelConfig& c = config_;
-    ComputeBatch& b = *batch_;
     const BufferRange x = wholeBuffer(*s_.x), xb = wholeBuffer(*s_.xb), q = wholeBuffer(*s_.q), k = wholeBuffer(*s_.k),
                       v = wholeBuffer(*s_.v), att = wholeBuffer(*s_.att), gate = wholeBuffer(*s_.gate), up = wholeBuffer(*s_.up);
-    const uint64_t tableOffset = ropeTableOffset();
     const BufferRange tokenIds{s_.params.get(), 0, uint64_t(nTokens) * 4};
-    const BufferRange ropeTable{s_.params.get(), tableOffset, s_.params->bytes() - tableOffset};
+    const BufferRange position{s_.params.get(), positionOffset_, 4};
+    const BufferRange ropeTable{s_.params.get(), ropeTableOffset_, s_.params->bytes() - ropeTableOffset_};
     // A GPU batch shares each dequantized weight tile among 32 tokens (the tiled mat-mul); one token,
     // and a batch on a CPU device (MatVecShape::batchTokens), runs the mat-vec.
     const bool matVec = nTokens == 1 || matVecShape(b.context().info()).batchTokens > 0;
@@ -61,11 +61,11 @@ void VulkanModel::recordForward(uint32_t pos0, uint32_t nTokens, bool wantLogits
         }
         // RoPE, k and v into the f16 cache (every token of the batch before any attends)
         const BufferRange keys = wholeBuffer(*s_.keys[l]), values = wholeBuffer(*s_.values[l]);
-        recordRopeKv(b, heads_, pos0, n, q, k, v, keys, values, ropeTable);
+        recordRopeKv(b, heads_, position, n, q, k, v, keys, values, ropeTable);
         b.barrier();
         // attention: token t over positions 0 … pos0 + t
         const uint32_t splits = n == 1 ? attentionSplits(pos0 + 1) : kBatchSplits;
-        recordAttention(b, heads_, pos0 + 1, splits, q, keys, values, wholeBuffer(*s_.partials), att, n);
+        recordAttention(b, heads_, position, splits, q, keys, values, wholeBuffer(*s_.partials), att, n);
         b.barrier();
         // output projection and residual
         if (fused(w.wo)) {

@@ -14,7 +14,7 @@ HeadShape headShapeOf(const ModelConfig& c) { return HeadShape{c.nHead, c.nHeadK
 
 /// Bytes of the run buffers: allocateState() allocates them, runStateBytes() adds them up.
 struct RunSizes {
-    uint64_t x, q, kv, gate, partials, params, ropeTableOffset, logits;
+    uint64_t x, q, kv, gate, partials, params, positionOffset, ropeTableOffset, logits;
 };
 
 RunSizes runSizes(const ModelConfig& c, const HeadShape& heads, uint32_t contextLength, uint32_t maxBatch, uint64_t alignment,
@@ -27,7 +27,9 @@ RunSizes runSizes(const ModelConfig& c, const HeadShape& heads, uint32_t context
     r.gate = n * c.nFf * 4;
     r.partials =
         std::max(attentionPartialBytes(heads, attentionSplits(contextLength)), attentionPartialBytes(heads, batchSplits, maxBatch));
-    r.ropeTableOffset = alignUp(n * 4, alignment);
+    // params: token ids, the position of the first (one uint32), the RoPE table; each bindable
+    r.positionOffset = alignUp(n * 4, alignment);
+    r.ropeTableOffset = alignUp(r.positionOffset + 4, alignment);
     r.params = r.ropeTableOffset + ropeTableFloats(heads, maxBatch) * 4;
     r.logits = c.nVocab * 4ull;
     return r;
@@ -52,6 +54,7 @@ Expected<std::unique_ptr<VulkanModel>> VulkanModel::create(GgufFile file, const 
 VulkanModel::~VulkanModel() {
     // everything that borrows the device goes before it
     batch_.reset();
+    decodeStep_.reset();
     pipelines_.reset();
     store_.reset();
     s_ = RunState{};
@@ -79,6 +82,9 @@ Expected<void> VulkanModel::load(const VulkanModelOptions& options) {
     auto batch = ComputeBatch::create(*context_, *pipelines_);
     if (!batch) return fail(batch.error());
     batch_ = std::move(*batch);
+    auto decodeStep = ComputeBatch::create(*context_, *pipelines_);
+    if (!decodeStep) return fail(decodeStep.error());
+    decodeStep_ = std::move(*decodeStep);
 
     // weights: every tensor placed, then uploaded
     std::vector<TensorShape> shapes;
@@ -115,8 +121,6 @@ Expected<void> VulkanModel::load(const VulkanModelOptions& options) {
     return allocateState();
 }
 
-uint64_t VulkanModel::ropeTableOffset() const { return alignUp(uint64_t(maxBatch_) * 4, context_->limits().bindingAlignment); }
-
 uint64_t VulkanModel::runStateBytes(const ModelConfig& config, uint32_t contextLength, uint32_t maxBatch, uint64_t bindingAlignment,
                                     bool withLogits) {
     const RunSizes r = runSizes(config, headShapeOf(config), contextLength, maxBatch, bindingAlignment, kBatchSplits);
@@ -132,6 +136,8 @@ Expected<void> VulkanModel::allocateState() {
                     " of KV cache per layer, more than " + context_->info().name + " can bind at once; choose a shorter context.");
     if (auto enough = checkDeviceMemory(context_->info(), store_->totalBytes() + 2 * cacheBytes * layerCount_); !enough) return enough;
     const RunSizes r = runSizes(c, heads_, contextLength_, maxBatch_, context_->limits().bindingAlignment, kBatchSplits);
+    positionOffset_ = r.positionOffset;
+    ropeTableOffset_ = r.ropeTableOffset;
     const bool lastStage = layerCount_ == c.nLayer;
     auto make = [&](uint64_t bytes, MemoryUse use) -> Expected<std::unique_ptr<DeviceBuffer>> {
         return DeviceBuffer::create(*context_, std::max<uint64_t>(bytes, 4), use);
@@ -203,21 +209,38 @@ Expected<void> VulkanModel::run(std::span<const int32_t> tokens, int pos, float*
         const uint32_t n = uint32_t(std::min<size_t>(maxBatch_, tokens.size() - done));
         const uint32_t p = uint32_t(pos) + uint32_t(done);
         const bool last = done + n == tokens.size();
-        // the batch's inputs: token ids and the RoPE angles of their positions
+        // the batch's inputs: token ids, the first one's position and the RoPE angles of theirs
         std::memcpy(s_.params->mapped(), tokens.data() + done, size_t(n) * 4);
-        fillRopeTable(reinterpret_cast<float*>(s_.params->mapped() + ropeTableOffset()), heads_, p, n, config_.ropeBase,
+        std::memcpy(s_.params->mapped() + positionOffset_, &p, 4);
+        fillRopeTable(reinterpret_cast<float*>(s_.params->mapped() + ropeTableOffset_), heads_, p, n, config_.ropeBase,
                       ropeFreqs_.empty() ? nullptr : ropeFreqs_.data());
-        batch_->begin();
-        recordForward(p, n, last && logitsOut);
-        const uint64_t hiddenBytes = uint64_t(n) * config_.nEmbd * 4;
-        // every token's residual stream, for the next stage's layers
-        if (hiddenOut) batch_->copy(BufferRange{s_.x.get(), 0, hiddenBytes}, BufferRange{s_.hidden.get(), 0, hiddenBytes});
-        if (auto ran = batch_->submitAndWait(); !ran) return ran;
-        if (hiddenOut) std::memcpy(hiddenOut + size_t(done) * config_.nEmbd, s_.hidden->mapped(), hiddenBytes);
+        const bool logits = last && logitsOut;
+        if (n == 1) {
+            // generation: the recorded step runs again; recorded anew only when its shape changes
+            const DecodeStepKey key{attentionSplits(p + 1), logits, hiddenOut != nullptr};
+            if (!decodeStep_->hasRecording() || !(key == decodeKey_)) {
+                decodeStep_->begin(ComputeBatch::Recording::Reusable);
+                recordStep(*decodeStep_, p, n, key.logits, key.hidden);
+                decodeKey_ = key;
+            }
+            if (auto ran = decodeStep_->submitAndWait(); !ran) return ran;
+        } else {
+            batch_->begin();
+            recordStep(*batch_, p, n, logits, hiddenOut != nullptr);
+            if (auto ran = batch_->submitAndWait(); !ran) return ran;
+        }
+        if (hiddenOut) std::memcpy(hiddenOut + size_t(done) * config_.nEmbd, s_.hidden->mapped(), uint64_t(n) * config_.nEmbd * 4);
         done += n;
     }
     if (logitsOut) std::memcpy(logitsOut, s_.logits->mapped(), size_t(config_.nVocab) * 4);
     return {};
+}
+
+void VulkanModel::recordStep(ComputeBatch& b, uint32_t pos0, uint32_t nTokens, bool logits, bool hidden) {
+    recordForward(b, pos0, nTokens, logits);
+    // every token's residual stream, for the next stage's layers
+    const uint64_t hiddenBytes = uint64_t(nTokens) * config_.nEmbd * 4;
+    if (hidden) b.copy(BufferRange{s_.x.get(), 0, hiddenBytes}, BufferRange{s_.hidden.get(), 0, hiddenBytes});
 }
 
 } // namespace lucent::vk

@@ -6,8 +6,10 @@
 ///
 /// A prompt runs in batches of up to maxBatch tokens, one submission each: tiled mat-muls
 /// (recordMatMul) and causal attention over the batch. A single token (generation) takes the
-/// mat-vec kernels. Logits are read back to the host; a once-recorded decode command buffer and
-/// sampling on the device are next.
+/// mat-vec kernels, recorded once and submitted again for every token (its token id, position and
+/// RoPE angles live in a host-written buffer; it is recorded again only when the attention's split
+/// count changes, every ~128 positions). Logits are read back to the host; sampling on the device
+/// is next.
 ///
 /// A lost device (VK_ERROR_DEVICE_LOST) makes eval() fail with a sentence saying so, now and on
 /// every later call; the model must be loaded again (or on the CPU) to go on.
@@ -75,7 +77,7 @@ private:
     /// @brief Activations of up to maxBatch tokens, on the device (llama2.c's RunState).
     struct RunState {
         std::unique_ptr<DeviceBuffer> x, xb, q, k, v, att, gate, up, partials; ///< device-local
-        std::unique_ptr<DeviceBuffer> params;                                  ///< host-written: token ids, RoPE table
+        std::unique_ptr<DeviceBuffer> params;                                  ///< host-written: token ids, position, RoPE table
         std::unique_ptr<DeviceBuffer> logits;                                  ///< host-read
         std::unique_ptr<DeviceBuffer> hidden;                                  ///< host-read: x of a partial model
         std::vector<std::unique_ptr<DeviceBuffer>> keys, values;              ///< per layer, fp16
@@ -87,12 +89,22 @@ private:
     VulkanModel(GgufFile file, ModelConfig config) : file_(std::move(file)), config_(std::move(config)) {}
     Expected<void> load(const VulkanModelOptions& options);
     Expected<void> allocateState();
-    /// @brief Records the forward pass of nTokens tokens at positions pos0… (their ids and RoPE
-    /// angles already in params), and the logits of the last one when asked.
-    void recordForward(uint32_t pos0, uint32_t nTokens, bool wantLogits);
+    /// @brief What a recorded one-token step depends on besides its buffers' contents.
+    struct DecodeStepKey {
+        uint32_t splits = 0; ///< attention splits (attentionSplits of the KV length)
+        bool logits = false, hidden = false;
+        bool operator==(const DecodeStepKey&) const = default;
+    };
+
+    /// @brief Records into `b` the forward pass of nTokens tokens at positions pos0… (their ids,
+    /// position and RoPE angles read from params on the device), and the logits of the last one
+    /// when asked; pos0 only chooses the attention's split count of a single token.
+    void recordForward(ComputeBatch& b, uint32_t pos0, uint32_t nTokens, bool wantLogits);
+    /// @brief Records into `b` the forward pass and, when `hidden`, the copy of the residual stream
+    /// into s_.hidden.
+    void recordStep(ComputeBatch& b, uint32_t pos0, uint32_t nTokens, bool logits, bool hidden);
     /// @brief eval() and evalHidden(): checks the input, runs the batches, reads the results back.
     Expected<void> run(std::span<const int32_t> tokens, int pos, float* logitsOut, float* hiddenOut);
-    uint64_t ropeTableOffset() const;
     BufferRange tensor(int index) const { return store_->tensor(size_t(index)).slices.front().range; }
 
     GgufFile file_;
@@ -103,7 +115,10 @@ private:
     uint32_t layerCount_ = 0;
     std::unique_ptr<VulkanContext> context_;
     std::unique_ptr<PipelineCache> pipelines_;
-    std::unique_ptr<ComputeBatch> batch_;
+    std::unique_ptr<ComputeBatch> batch_;      ///< prompt batches, recorded for each
+    std::unique_ptr<ComputeBatch> decodeStep_; ///< one token, recorded once (Recording::Reusable)
+    DecodeStepKey decodeKey_;                  ///< what decodeStep_ was recorded for
+    uint64_t positionOffset_ = 0, ropeTableOffset_ = 0; ///< in params, after the token ids
     std::unique_ptr<TensorStore> store_;
     int tokenEmbd_ = -1, outputNorm_ = -1, output_ = -1;
     std::vector<LayerTensors> layers_;

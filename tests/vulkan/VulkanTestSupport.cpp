@@ -44,6 +44,10 @@ std::unique_ptr<DeviceBuffer> TestGpu::upload(std::span<const float> data) {
 
 std::unique_ptr<DeviceBuffer> TestGpu::zeros(uint64_t bytes) { return upload(std::vector<uint8_t>(bytes)); }
 
+std::unique_ptr<DeviceBuffer> TestGpu::position(uint32_t pos0) {
+    return upload(std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(&pos0), sizeof pos0));
+}
+
 std::vector<float> readFloats(const DeviceBuffer& buffer, size_t count) {
     std::vector<float> values(count);
     std::memcpy(values.data(), buffer.mapped(), count * sizeof(float));

@@ -31,6 +31,8 @@ struct TestGpu {
     std::unique_ptr<DeviceBuffer> upload(std::span<const uint8_t> data);
     std::unique_ptr<DeviceBuffer> upload(std::span<const float> data);
     std::unique_ptr<DeviceBuffer> zeros(uint64_t bytes);
+    /// @brief A host-visible buffer holding one uint32: the position RoPE and attention read.
+    std::unique_ptr<DeviceBuffer> position(uint32_t pos0);
 };
 
 /// @brief The first `count` floats of a host-visible buffer.

@@ -121,8 +121,9 @@ private slots:
         auto tableBuffer = gpu_->upload(table);
         auto keyCache = gpu_->zeros(uint64_t(capacity) * kvDim * 2);
         auto valueCache = gpu_->zeros(uint64_t(capacity) * kvDim * 2);
+        auto position = gpu_->position(uint32_t(pos0));
         gpu_->batch->begin();
-        recordRopeKv(*gpu_->batch, shape, uint32_t(pos0), tokens, wholeBuffer(*qBuffer), wholeBuffer(*kBuffer), wholeBuffer(*vBuffer),
+        recordRopeKv(*gpu_->batch, shape, wholeBuffer(*position), tokens, wholeBuffer(*qBuffer), wholeBuffer(*kBuffer), wholeBuffer(*vBuffer),
                      wholeBuffer(*keyCache), wholeBuffer(*valueCache), wholeBuffer(*tableBuffer));
         run();
 
@@ -196,8 +197,9 @@ private slots:
         auto valueCache = gpu_->upload(bytesOf(values));
         auto partials = gpu_->zeros(attentionPartialBytes(shape, useSplits, uint32_t(tokens)));
         auto out = gpu_->zeros(q.size() * 4);
+        auto position = gpu_->position(uint32_t(kvLen - 1)); // token 0 sees kvLen positions
         gpu_->batch->begin();
-        recordAttention(*gpu_->batch, shape, uint32_t(kvLen), useSplits, wholeBuffer(*qBuffer), wholeBuffer(*keyCache),
+        recordAttention(*gpu_->batch, shape, wholeBuffer(*position), useSplits, wholeBuffer(*qBuffer), wholeBuffer(*keyCache),
                         wholeBuffer(*valueCache), wholeBuffer(*partials), wholeBuffer(*out), uint32_t(tokens), variant);
         run();
 
@@ -211,6 +213,50 @@ private slots:
         const auto d = test::compare(test::readFloats(*out, cpu.size()), cpu);
         qInfo("%u splits: max |diff| %.3g, NMSE %.3g", useSplits, d.maxAbs, d.nmse);
         QVERIFY(d.maxAbs < 1e-5 && d.nmse < 1e-9);
+    }
+
+    // A Reusable recording runs again with new buffer contents: attention recorded once for the
+    // position in a buffer, then run for another position and other queries without recording.
+    void aReusableRecordingRunsAgainWithNewInputs() {
+        const HeadShape shape{12, 2, 64, 64, true};
+        const uint32_t positions = 300, splits = 3, queryFloats = shape.nHead * shape.headDim;
+        std::vector<uint16_t> keys(size_t(positions) * shape.kvDim()), values(keys.size());
+        const auto kf = test::randomFloats(keys.size(), 21, -2.0f, 2.0f), vf = test::randomFloats(values.size(), 22);
+        toHalf(keys.data(), kf.data(), keys.size());
+        toHalf(values.data(), vf.data(), values.size());
+        auto keyCache = gpu_->upload(bytesOf(keys));
+        auto valueCache = gpu_->upload(bytesOf(values));
+        auto qBuffer = gpu_->zeros(queryFloats * 4);
+        auto partials = gpu_->zeros(attentionPartialBytes(shape, splits));
+        auto out = gpu_->zeros(queryFloats * 4);
+        auto position = gpu_->position(0);
+        auto recorded = ComputeBatch::create(*gpu_->context, *gpu_->pipelines);
+        QVERIFY(recorded);
+        ComputeBatch& batch = **recorded;
+        QVERIFY(!batch.hasRecording());
+        batch.begin(ComputeBatch::Recording::Reusable);
+        recordAttention(batch, shape, wholeBuffer(*position), splits, wholeBuffer(*qBuffer), wholeBuffer(*keyCache),
+                        wholeBuffer(*valueCache), wholeBuffer(*partials), wholeBuffer(*out));
+        int seed = 30;
+        for (uint32_t pos0 : {299u, 17u, 150u}) {
+            const auto q = test::randomFloats(queryFloats, uint32_t(++seed), -2.0f, 2.0f);
+            std::memcpy(qBuffer->mapped(), q.data(), q.size() * 4);
+            std::memcpy(position->mapped(), &pos0, 4);
+            auto ran = batch.submitAndWait();
+            QVERIFY2(ran, ran ? "" : ran.error().message.c_str());
+            QVERIFY(batch.hasRecording());
+            std::vector<float> cpu(q.size()), scores(positions);
+            const AttentionInputs in{keys.data(), values.data(), shape.kvDim(), int(shape.nHead), int(shape.nHeadKv), int(shape.headDim)};
+            for (int h = 0; h < int(shape.nHead); ++h)
+                attendHead(in, h, q.data() + h * shape.headDim, int(pos0) + 1, scores.data(), cpu.data() + h * shape.headDim);
+            const auto d = test::compare(test::readFloats(*out, cpu.size()), cpu);
+            qInfo("position %u, no new recording: max |diff| %.3g", pos0, d.maxAbs);
+            QVERIFY(d.maxAbs < 1e-5);
+        }
+        batch.begin(); // a one-time recording drops the kept one
+        batch.fill(wholeBuffer(*out), 0);
+        QVERIFY(batch.submitAndWait());
+        QVERIFY(!batch.hasRecording());
     }
 
     void topK_data() {

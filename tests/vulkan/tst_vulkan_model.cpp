@@ -147,6 +147,49 @@ private slots:
         }
     }
 
+    // Generation runs one recorded step again and again: the token, the position and the RoPE
+    // angles come from a buffer, and the step is recorded anew only when the attention's split count
+    // changes (at 129 and 257 positions here). 300 tokens one by one equal the CPU's at every step,
+    // and going back to position 5 (a regenerated reply) writes and reads the cache there.
+    void recordedDecodeStepFollowsThePosition() {
+        TestModelSpec spec;
+        spec.arch = "qwen2";
+        spec.type = "F32";
+        spec.nHead = 12, spec.nHeadKv = 2, spec.headDim = 64;
+        const std::string path = (dir_.path() + "/steps.gguf").toStdString();
+        QVERIFY(writeModel(spec, path));
+        auto cpu = CpuModel::open(path, {320, 1, 64});
+        QVERIFY(cpu);
+        vk::VulkanModelOptions options;
+        options.contextLength = 320;
+        options.device.instance.validation = true;
+        auto gpu = vk::VulkanModel::open(path, options);
+        QVERIFY2(gpu, gpu ? "" : gpu.error().message.c_str());
+        const uint32_t vocab = (*cpu)->config().nVocab;
+        const auto tokens = somePrompt(300, int32_t(vocab));
+        std::vector<float> cpuLogits(vocab), gpuLogits(vocab);
+        double worst = 0;
+        auto step = [&](int32_t token, int pos) {
+            const int32_t one[] = {token};
+            QVERIFY((*cpu)->eval(one, pos, cpuLogits.data()));
+            auto ran = (*gpu)->eval(one, pos, gpuLogits.data());
+            QVERIFY2(ran, ran ? "" : ran.error().message.c_str());
+            const double nmse = vk::test::compare(gpuLogits, cpuLogits).nmse;
+            worst = std::max(worst, nmse);
+            QVERIFY2(nmse < 1e-8, qPrintable(QString("position %1: NMSE %2").arg(pos).arg(nmse)));
+        };
+        for (int pos = 0; pos < int(tokens.size()); ++pos) {
+            step(tokens[size_t(pos)], pos);
+            if (QTest::currentTestFailed()) return;
+        }
+        for (int pos = 5; pos < 9; ++pos) {
+            step(int32_t(pos * 31), pos);
+            if (QTest::currentTestFailed()) return;
+        }
+        qInfo("300 + 4 recorded steps: worst NMSE %.3g vs the CPU", worst);
+        QCOMPARE((*gpu)->context().validationErrors(), 0);
+    }
+
     // VK_ERROR_DEVICE_LOST (injected: a real loss cannot be provoked portably) becomes a sentence,
     // every later eval says the same at once instead of hanging, the model can be destroyed, and a
     // model loaded again runs.

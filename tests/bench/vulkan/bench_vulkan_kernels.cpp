@@ -142,7 +142,8 @@ int benchAttention(const Options& o, VulkanContext& device, ComputeBatch& batch)
     auto values = DeviceBuffer::create(device, uint64_t(positions) * heads.kvDim() * 2, MemoryUse::Device);
     auto partials = DeviceBuffer::create(device, attentionPartialBytes(heads, splits, n), MemoryUse::Device);
     auto out = DeviceBuffer::create(device, uint64_t(n) * heads.nHead * heads.headDim * 4, MemoryUse::Device);
-    if (!q || !keys || !values || !partials || !out) {
+    auto position = DeviceBuffer::create(device, 4, MemoryUse::Upload); // token 0 sees positions [0, attentionKv]
+    if (!q || !keys || !values || !partials || !out || !position) {
         std::fprintf(stderr, "error: out of device memory for the KV cache\n");
         return 1;
     }
@@ -151,8 +152,9 @@ int benchAttention(const Options& o, VulkanContext& device, ComputeBatch& batch)
     batch.fill(wholeBuffer(**values), 0x38003800u);
     batch.fill(wholeBuffer(**q), 0x3f000000u);
     if (auto ran = batch.submitAndWait(); !ran) return 1;
+    std::memcpy((*position)->mapped(), &o.attentionKv, 4);
     auto timing = timeBatches(batch, o.runs, [&] {
-        recordAttention(batch, heads, o.attentionKv + 1, splits, wholeBuffer(**q), wholeBuffer(**keys), wholeBuffer(**values),
+        recordAttention(batch, heads, wholeBuffer(**position), splits, wholeBuffer(**q), wholeBuffer(**keys), wholeBuffer(**values),
                         wholeBuffer(**partials), wholeBuffer(**out), n);
     });
     if (!timing) {
