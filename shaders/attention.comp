@@ -7,6 +7,8 @@
 // batch sees positions [0, pos0 + t]: the causal mask of a prompt batch whose keys are all in the
 // cache already. Writes each head's running max m, sum l and unnormalized output o for the split to
 // `partials` ([token][head][split][2 + headDim]); attention_reduce.comp merges the splits.
+// The cache holds fp16, or with KV_Q8 8-bit blocks of 32 (Q8_0's values: int8 quants, then one
+// fp32 scale per block from element scaleBase of the same buffer; head sizes a multiple of 32).
 #extension GL_GOOGLE_include_directive : require
 #extension GL_EXT_control_flow_attributes : require
 #include "common.glsl"
@@ -14,14 +16,19 @@
 layout(std430, binding = 0) readonly buffer Query { float q[]; };
 layout(std430, binding = 1) readonly buffer KeyCache { uint kCache[]; };
 layout(std430, binding = 1) readonly buffer KeyCacheVec4 { uvec4 kCache4[]; };
+layout(std430, binding = 1) readonly buffer KeyCacheVec2 { uvec2 kCache2[]; };
+layout(std430, binding = 1) readonly buffer KeyScales { float kScale[]; };
 layout(std430, binding = 2) readonly buffer ValueCache { uint vCache[]; };
+layout(std430, binding = 2) readonly buffer ValueScales { float vScale[]; };
 layout(std430, binding = 3) writeonly buffer Partials { float partials[]; };
 layout(push_constant) uniform Params {
     uint nHead;
     uint nHeadKv;
     uint headDim;   // ≤ MAX_HEAD_DIM, even
     float scale;    // 1 / sqrt(headDim)
+    uint scaleBase; // KV_Q8: the first block scale's float index in each cache buffer
 } p;
+layout(constant_id = 1) const uint KV_Q8 = 0; // 1: the cache holds 8-bit blocks
 // Read on the device, so a recorded decode step serves every position (VulkanModel writes it per step).
 layout(std430, binding = 4) readonly buffer Position { uint pos0; }; // position of token 0: it sees [0, pos0]
 
@@ -36,7 +43,20 @@ shared float weights[MAX_GROUP * WG];
 
 // q · key of the group's head g (its query in queries[]) for the key at half-index keyBase.
 void scoreKey(uint keyBase, uint heads, inout float s[MAX_GROUP]) {
-    if (p.headDim % 8u == 0u) { // 16-byte rows: whole uvec4 loads (keyBase is then a multiple of 8)
+    if (KV_Q8 != 0u) { // 8 int8 per uvec2, one scale per 32 (keyBase is a multiple of 32)
+        for (uint d = 0u; d < p.headDim; d += 8u) {
+            const uvec2 w = kCache2[(keyBase + d) >> 3];
+            const float scale = kScale[p.scaleBase + ((keyBase + d) >> 5)];
+            const vec4 k0 = unpackInt8x4(w.x) * scale, k1 = unpackInt8x4(w.y) * scale;
+            [[unroll]] for (uint g = 0u; g < MAX_GROUP; ++g) {
+                if (g < heads) {
+                    const uint qd = g * MAX_HEAD_DIM + d;
+                    s[g] += dot(k0, vec4(queries[qd], queries[qd + 1u], queries[qd + 2u], queries[qd + 3u])) +
+                            dot(k1, vec4(queries[qd + 4u], queries[qd + 5u], queries[qd + 6u], queries[qd + 7u]));
+                }
+            }
+        }
+    } else if (p.headDim % 8u == 0u) { // 16-byte rows: whole uvec4 loads (keyBase is then a multiple of 8)
         for (uint d = 0u; d < p.headDim; d += 8u) {
             const uvec4 w = kCache4[(keyBase + d) >> 3];
             const vec4 k0 = vec4(unpackHalf2x16(w.x), unpackHalf2x16(w.y)), k1 = vec4(unpackHalf2x16(w.z), unpackHalf2x16(w.w));
@@ -111,7 +131,7 @@ void main() {
         // output: each invocation owns value words tid, tid + WG, … (2 dims each) of every head
         const uint count = min(WG, end - tile);
         for (uint i = 0u; i < count; ++i) {
-            const uint valueBase = ((tile + i) * kvDim + kvHead * p.headDim) >> 1;
+            const uint valueBase = (tile + i) * kvDim + kvHead * p.headDim; // its first element
             float w[MAX_GROUP];
             [[unroll]] for (uint g = 0u; g < MAX_GROUP; ++g) {
                 w[g] = weights[g * WG + i];
@@ -120,7 +140,14 @@ void main() {
             [[unroll]] for (uint j = 0u; j < MAX_WORDS; ++j) {
                 const uint word = tid + j * WG;
                 if (word < headWords) {
-                    const vec2 v = unpackHalf2x16(vCache[valueBase + word]);
+                    const uint e = valueBase + 2u * word;
+                    vec2 v;
+                    if (KV_Q8 != 0u) {
+                        const int w = int(vCache[e >> 2]), shift = int(8u * (e & 3u));
+                        v = vec2(bitfieldExtract(w, shift, 8), bitfieldExtract(w, shift + 8, 8)) * vScale[p.scaleBase + (e >> 5)];
+                    } else {
+                        v = unpackHalf2x16(vCache[e >> 1]);
+                    }
                     [[unroll]] for (uint g = 0u; g < MAX_GROUP; ++g) {
                         o[g * 2u * MAX_WORDS + 2u * j] += w[g] * v.x;
                         o[g * 2u * MAX_WORDS + 2u * j + 1u] += w[g] * v.y;

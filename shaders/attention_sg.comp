@@ -15,13 +15,18 @@
 
 layout(std430, binding = 0) readonly buffer Query { float q[]; };
 layout(std430, binding = 1) readonly buffer KeyCache { uvec4 kCache4[]; };
+layout(std430, binding = 1) readonly buffer KeyCacheVec2 { uvec2 kCache2[]; };
+layout(std430, binding = 1) readonly buffer KeyScales { float kScale[]; };
 layout(std430, binding = 2) readonly buffer ValueCache { uvec4 vCache4[]; };
+layout(std430, binding = 2) readonly buffer ValueCacheVec2 { uvec2 vCache2[]; };
+layout(std430, binding = 2) readonly buffer ValueScales { float vScale[]; };
 layout(std430, binding = 3) writeonly buffer Partials { float partials[]; };
 layout(push_constant) uniform Params {
     uint nHead;
     uint nHeadKv;
     uint headDim;   // a multiple of 8 × the subgroup size, ≤ 256
     float scale;    // 1 / sqrt(headDim)
+    uint scaleBase; // KV_Q8: the first block scale's float index in each cache buffer
 } p;
 // Read on the device, so a recorded decode step serves every position (VulkanModel writes it per step).
 layout(std430, binding = 4) readonly buffer Position { uint pos0; }; // position of token 0: it sees [0, pos0]
@@ -29,6 +34,8 @@ layout(std430, binding = 4) readonly buffer Position { uint pos0; }; // position
 const uint MAX_GROUP = 8u; // query heads per workgroup
 // 8-dim (16-byte) pieces of a row per lane: headDim / (8 × subgroup size), set by the host
 layout(constant_id = 1) const uint VECS = 2;
+// 1: the cache holds 8-bit blocks of 32 (int8 quants, then fp32 scales from scaleBase), as in attention.comp
+layout(constant_id = 2) const uint KV_Q8 = 0;
 #define MAX_VEC VECS
 #define MAX_DIMS (8u * VECS)
 const float NO_SCORE = -3.0e38; // finite, so an empty split's weight exp(m − M) is 0, not NaN
@@ -36,6 +43,18 @@ const float NO_SCORE = -3.0e38; // finite, so an empty split's weight exp(m − 
 void unpack8(uvec4 w, out float d[8]) {
     const vec2 a = unpackHalf2x16(w.x), b = unpackHalf2x16(w.y), c = unpackHalf2x16(w.z), e = unpackHalf2x16(w.w);
     d[0] = a.x, d[1] = a.y, d[2] = b.x, d[3] = b.y, d[4] = c.x, d[5] = c.y, d[6] = e.x, d[7] = e.y;
+}
+
+// 8 dims of the key (keys: true) or value cache from the 8-dim piece `piece` (element 8 · piece).
+void load8(bool keys, uint piece, out float d[8]) {
+    if (KV_Q8 != 0u) {
+        const uvec2 w = keys ? kCache2[piece] : vCache2[piece];
+        const float scale = keys ? kScale[p.scaleBase + (piece >> 2)] : vScale[p.scaleBase + (piece >> 2)];
+        const vec4 a = unpackInt8x4(w.x) * scale, b = unpackInt8x4(w.y) * scale;
+        d[0] = a.x, d[1] = a.y, d[2] = a.z, d[3] = a.w, d[4] = b.x, d[5] = b.y, d[6] = b.z, d[7] = b.w;
+    } else {
+        unpack8(keys ? kCache4[piece] : vCache4[piece], d);
+    }
 }
 
 void main() {
@@ -76,7 +95,7 @@ void main() {
             float k[MAX_DIMS];
             [[unroll]] for (uint v = 0u; v < MAX_VEC; ++v) {
                 float d[8];
-                unpack8(kCache4[row + v], d);
+                load8(true, row + v, d);
                 [[unroll]] for (uint e = 0u; e < 8u; ++e) k[8u * v + e] = d[e];
             }
             [[unroll]] for (uint g = 0u; g < MAX_GROUP; ++g) {
@@ -104,7 +123,7 @@ void main() {
             float v[MAX_DIMS];
             [[unroll]] for (uint c = 0u; c < MAX_VEC; ++c) {
                 float d[8];
-                unpack8(vCache4[row + c], d);
+                load8(false, row + c, d);
                 [[unroll]] for (uint e = 0u; e < 8u; ++e) v[8u * c + e] = d[e];
             }
             [[unroll]] for (uint g = 0u; g < MAX_GROUP; ++g) {

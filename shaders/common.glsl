@@ -36,3 +36,10 @@ float workgroupMax(float v) {
 
 // The workgroup's linear index in a grid folded into x and y (x is limited to 65535 groups).
 uint linearGroup() { return gl_WorkGroupID.x + gl_WorkGroupID.y * gl_NumWorkGroups.x; }
+
+// The four signed bytes of a word, lowest first, as floats: 8-bit KV cache entries read without
+// 8-bit storage (not every device has it).
+vec4 unpackInt8x4(uint w) {
+    const int s = int(w);
+    return vec4(bitfieldExtract(s, 0, 8), bitfieldExtract(s, 8, 8), bitfieldExtract(s, 16, 8), bitfieldExtract(s, 24, 8));
+}

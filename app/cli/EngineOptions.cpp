@@ -13,6 +13,7 @@ void addBackendOptions(QCommandLineParser& parser) {
     parser.addOption({"gpu-layers", "Layers on the GPU, the rest on the CPU: a number, or auto (as many as fit; default).", "N|auto",
                       "auto"});
     parser.addOption({"vram-budget", "Use at most this much GPU memory, e.g. 6G or 512M (default: what the GPU has free).", "SIZE"});
+    parser.addOption({"kv-cache", "KV cache on the GPU: f16, or q8_0 (0.56x the memory, slightly less exact; default f16).", "TYPE", "f16"});
     parser.addOption({"threads", "CPU threads (default: all).", "N", "0"});
 }
 
@@ -68,6 +69,16 @@ std::optional<LoadOptions> readBackendOptions(CliIo& io, const QCommandLineParse
                             .arg(gpuLayersSet ? "gpu-layers" : "vram-budget"));
         return std::nullopt;
     }
+    const QString kvCache = parser.value("kv-cache");
+    if (kvCache != "f16" && kvCache != "q8_0") {
+        reportError(io, QStringLiteral("--kv-cache takes f16 or q8_0, not '%1'.").arg(kvCache));
+        return std::nullopt;
+    }
+    if (kvCache == "q8_0" && options.backend == BackendChoice::Cpu) {
+        reportError(io, "--kv-cache q8_0 applies to a GPU's KV cache; it needs --backend vulkan or auto.");
+        return std::nullopt;
+    }
+    options.quantizedKvCache = kvCache == "q8_0";
     if (gpuLayersSet) {
         const auto layers = integerOption(io, parser, "gpu-layers", 0, 100000);
         if (!layers) return std::nullopt;

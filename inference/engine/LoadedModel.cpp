@@ -65,6 +65,7 @@ Expected<OpenedBackend> openBackend(const std::string& path, GgufFile file, cons
         gpu.threads = options.threads;
         gpu.gpuLayers = options.gpuLayers;
         gpu.vramBudgetBytes = options.vramBudgetBytes;
+        gpu.kvCache = options.quantizedKvCache ? vk::KvCacheType::Q8_0 : vk::KvCacheType::F16;
         gpu.device.device = device;
         gpu.device.instance.validation = options.validation;
         if (options.progress)

@@ -39,6 +39,9 @@ struct LoadOptions {
     /// At most this many bytes of GPU memory for the model (a user sharing the GPU, tests); none:
     /// what the device reports free, less a safety margin.
     std::optional<uint64_t> vramBudgetBytes = std::nullopt;
+    /// An 8-bit (Q8_0) KV cache on the GPU: 0.56× the cache's memory, so longer contexts or more
+    /// layers fit, at a small cost in accuracy. The CPU backend keeps fp16.
+    bool quantizedKvCache = false;
     /// Called while the weights load, with the fraction done (0..1): the upload to a GPU, or on the
     /// CPU reading every page of the weights in (so the first reply does not wait on the disk).
     std::function<void(double)> progress = {};

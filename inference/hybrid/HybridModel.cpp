@@ -28,6 +28,7 @@ Expected<std::unique_ptr<HybridModel>> HybridModel::create(GgufFile gpuFile, Ggu
     gpu.device = options.device;
     gpu.progress = options.progress;
     gpu.layers = options.gpuLayers;
+    gpu.kvCache = options.kvCache;
     auto gpuModel = vk::VulkanModel::create(std::move(gpuFile), gpu);
     if (!gpuModel) return fail(gpuModel.error());
     self->gpu_ = std::move(*gpuModel);

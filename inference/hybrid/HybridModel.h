@@ -27,6 +27,7 @@ struct HybridOptions {
     uint32_t maxBatch = 256;       ///< prompt tokens per pass through both devices
     vk::ContextOptions device;     ///< which GPU, validation, test hooks
     vk::UploadProgress progress;   ///< called while the GPU's weights upload
+    vk::KvCacheType kvCache = vk::KvCacheType::F16; ///< the GPU layers' cache (the CPU's stays fp16)
 };
 
 /// @brief A model split between a Vulkan device and the CPU.

@@ -37,14 +37,14 @@ uint64_t OffloadNeeds::bytesFor(uint32_t gpuLayers) const {
 }
 
 OffloadNeeds offloadNeeds(const ModelConfig& config, const ModelWeights& weights, uint32_t contextLength, uint32_t maxBatch,
-                          uint64_t bindingAlignment) {
+                          uint64_t bindingAlignment, vk::KvCacheType kvCache) {
     const uint64_t a = std::max<uint64_t>(bindingAlignment, vk::kSlicePadding);
     const uint32_t batch = std::clamp<uint32_t>(maxBatch, 1, std::max<uint32_t>(contextLength, 1)); // as VulkanModel clamps it
     OffloadNeeds needs;
     const uint64_t partialRun = vk::VulkanModel::runStateBytes(config, contextLength, batch, a, false);
     const uint64_t fullRun = vk::VulkanModel::runStateBytes(config, contextLength, batch, a, true);
     needs.sharedBytes = deviceBytes(weights.tokenEmbd, a) + partialRun;
-    const uint64_t kvBytes = 2 * uint64_t(contextLength) * config.kvDim() * 2; // K and V, fp16
+    const uint64_t kvBytes = 2 * vk::kvCacheBytes(config.kvDim(), kvCache, contextLength); // K and V
     for (const LayerWeights& w : weights.layers) {
         uint64_t bytes = kvBytes;
         for (const WeightView* view : {&w.attnNorm, &w.wq, &w.wk, &w.wv, &w.bq, &w.bk, &w.bv, &w.qNorm, &w.kNorm, &w.wo, &w.ffnNorm,
@@ -77,8 +77,8 @@ DeviceMemory plannableMemory(const vk::DeviceInfo& device, std::optional<uint64_
     return memory;
 }
 
-Expected<void> checkContextBinds(const ModelConfig& config, uint32_t contextLength, const vk::DeviceInfo& device) {
-    const uint64_t cacheBytes = uint64_t(contextLength) * config.kvDim() * 2;
+Expected<void> checkContextBinds(const ModelConfig& config, uint32_t contextLength, const vk::DeviceInfo& device, vk::KvCacheType kvCache) {
+    const uint64_t cacheBytes = vk::kvCacheBytes(config.kvDim(), kvCache, contextLength);
     if (cacheBytes > std::min(device.caps.maxStorageBufferRange, device.caps.maxMemoryAllocationSize))
         return fail("A context of " + std::to_string(contextLength) + " tokens needs " + vk::formatBytes(cacheBytes) +
                     " of KV cache per layer, more than " + device.name + " can bind at once; choose a shorter context.");

@@ -11,6 +11,7 @@
 #include "inference/model/ModelConfig.h"
 #include "inference/model/ModelWeights.h"
 #include "inference/vulkan/DeviceInfo.h"
+#include "inference/vulkan/Kernels.h"
 
 #include <cstdint>
 #include <optional>
@@ -33,7 +34,7 @@ struct OffloadNeeds {
 /// with a KV cache of `contextLength` positions and prompt batches of `maxBatch` tokens. The
 /// figures round the way VulkanModel allocates (every tensor on an aligned offset).
 OffloadNeeds offloadNeeds(const ModelConfig& config, const ModelWeights& weights, uint32_t contextLength, uint32_t maxBatch,
-                          uint64_t bindingAlignment);
+                          uint64_t bindingAlignment, vk::KvCacheType kvCache = vk::KvCacheType::F16);
 
 /// @brief The binding alignment VulkanModel will use on `device`.
 uint64_t bindingAlignmentOf(const vk::DeviceInfo& device);
@@ -52,7 +53,8 @@ DeviceMemory plannableMemory(const vk::DeviceInfo& device, std::optional<uint64_
 
 /// @brief Fails, as VulkanModel would, when one layer's K or V cache of `contextLength` positions is
 /// more than `device` can bind at once: then no split helps, only a shorter context.
-Expected<void> checkContextBinds(const ModelConfig& config, uint32_t contextLength, const vk::DeviceInfo& device);
+Expected<void> checkContextBinds(const ModelConfig& config, uint32_t contextLength, const vk::DeviceInfo& device,
+                                 vk::KvCacheType kvCache = vk::KvCacheType::F16);
 
 /// @brief The largest n ≤ needs.layers() with bytesFor(n) ≤ freeBytes (0: not even one layer).
 uint32_t largestFit(const OffloadNeeds& needs, uint64_t freeBytes);

@@ -31,8 +31,8 @@ Expected<OffloadedBackend> openOffloaded(const std::string& path, GgufFile file,
     if (!device) return fail(device.error());
 
     const uint32_t context = request.contextLength ? request.contextLength : config->nCtxTrain;
-    if (auto binds = checkContextBinds(*config, context, *device); !binds) return fail(binds.error());
-    const OffloadNeeds needs = offloadNeeds(*config, *weights, context, request.maxBatch, bindingAlignmentOf(*device));
+    if (auto binds = checkContextBinds(*config, context, *device, request.kvCache); !binds) return fail(binds.error());
+    const OffloadNeeds needs = offloadNeeds(*config, *weights, context, request.maxBatch, bindingAlignmentOf(*device), request.kvCache);
     const DeviceMemory memory = plannableMemory(*device, request.vramBudgetBytes);
     auto gpuLayers = chooseGpuLayers(needs, memory, request.gpuLayers, device->name);
     if (!gpuLayers) return fail(gpuLayers.error());
@@ -45,6 +45,7 @@ Expected<OffloadedBackend> openOffloaded(const std::string& path, GgufFile file,
         vk::VulkanModelOptions gpu;
         gpu.contextLength = context;
         gpu.maxBatch = request.maxBatch;
+        gpu.kvCache = request.kvCache;
         gpu.device = request.device;
         gpu.progress = request.progress;
         auto model = vk::VulkanModel::create(std::move(file), gpu);
@@ -70,6 +71,7 @@ Expected<OffloadedBackend> openOffloaded(const std::string& path, GgufFile file,
     split.contextLength = context;
     split.threads = request.threads;
     split.maxBatch = request.maxBatch;
+    split.kvCache = request.kvCache;
     split.device = request.device;
     split.progress = request.progress;
     auto model = HybridModel::create(std::move(file), std::move(*cpuFile), split);

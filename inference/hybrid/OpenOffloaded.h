@@ -7,6 +7,7 @@
 #include "inference/gguf/GgufFile.h"
 #include "inference/model/Backend.h"
 #include "inference/vulkan/DeviceInfo.h"
+#include "inference/vulkan/Kernels.h"
 #include "inference/vulkan/StagingUploader.h"
 #include "inference/vulkan/VulkanContext.h"
 
@@ -25,6 +26,7 @@ struct OffloadRequest {
     std::optional<uint64_t> vramBudgetBytes;    ///< at most this much device memory; none: what the device has free
     vk::ContextOptions device;                  ///< which GPU, validation
     vk::UploadProgress progress;                ///< called while the weights upload
+    vk::KvCacheType kvCache = vk::KvCacheType::F16; ///< the GPU layers' KV cache
 };
 
 /// @brief The loaded backend and the split it runs with.

@@ -17,13 +17,15 @@ uint64_t attentionPartialBytes(const HeadShape& shape, uint32_t splits, uint32_t
 }
 
 void recordAttention(ComputeBatch& batch, const HeadShape& shape, const BufferRange& position, uint32_t splits, const BufferRange& q,
-                     const BufferRange& keyCache, const BufferRange& valueCache, const BufferRange& partials, const BufferRange& out,
-                     uint32_t nTokens, AttentionVariant variant) {
+                     const KvCacheView& cache, const BufferRange& partials, const BufferRange& out, uint32_t nTokens,
+                     AttentionVariant variant) {
     // the positions, and so each split's range, are read on the device
     struct {
         uint32_t nHead, nHeadKv, headDim;
         float scale;
-    } push{shape.nHead, shape.nHeadKv, shape.headDim, 1.0f / std::sqrt(float(shape.headDim))};
+        uint32_t scaleBase;
+    } push{shape.nHead, shape.nHeadKv, shape.headDim, 1.0f / std::sqrt(float(shape.headDim)), kvScaleBase(shape, cache)};
+    const uint32_t q8 = cache.type == KvCacheType::Q8_0 ? 1 : 0;
     // one workgroup per KV head (and split, token) for up to 8 query heads sharing it
     constexpr uint32_t kMaxGroup = 8;
     const uint32_t group = shape.nHead / shape.nHeadKv;
@@ -34,10 +36,10 @@ void recordAttention(ComputeBatch& batch, const HeadShape& shape, const BufferRa
     const bool simdLanes = variant == AttentionVariant::Auto && device.kind == DeviceKind::Cpu && device.caps.subgroupArithmetic &&
                            device.caps.subgroupShuffle && lanes >= 4 && lanes <= 64 && shape.headDim % (8 * lanes) == 0;
     if (simdLanes)
-        batch.dispatch("attention_sg", {lanes, shape.headDim / (8 * lanes)}, {q, keyCache, valueCache, partials, position}, &push,
+        batch.dispatch("attention_sg", {lanes, shape.headDim / (8 * lanes), q8}, {q, cache.keys, cache.values, partials, position}, &push,
                        sizeof push, shape.nHeadKv * groupsPerKvHead, splits, nTokens);
     else
-        batch.dispatch("attention", {kKernelWorkgroup}, {q, keyCache, valueCache, partials, position}, &push, sizeof push,
+        batch.dispatch("attention", {kKernelWorkgroup, q8}, {q, cache.keys, cache.values, partials, position}, &push, sizeof push,
                        shape.nHeadKv * groupsPerKvHead, splits, nTokens);
     batch.barrier();
     const uint32_t reducePush[] = {shape.headDim, splits};

@@ -12,6 +12,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
+#include <string>
 
 namespace lucent::vk {
 
@@ -81,6 +83,27 @@ struct HeadShape {
     uint32_t kvDim() const { return nHeadKv * headDim; }
 };
 
+/// @brief What the KV cache stores: fp16, or 8-bit blocks of 32 with Q8_0's values (0.56× the
+/// memory: longer contexts on the same GPU; int8 quants, then one scale per block stored as fp32).
+enum class KvCacheType { F16, Q8_0 };
+
+/// @brief One layer's KV cache: `capacity` positions of shape.kvDim() elements in each buffer.
+struct KvCacheView {
+    BufferRange keys, values;
+    KvCacheType type = KvCacheType::F16;
+    uint32_t capacity = 0;
+};
+
+/// @brief Bytes of one layer's key (or value) cache of `capacity` positions of kvDim elements.
+uint64_t kvCacheBytes(uint32_t kvDim, KvCacheType type, uint32_t capacity);
+
+/// @brief Why `type` cannot hold this head layout's cache (8-bit blocks need head sizes that are
+/// multiples of 32), or nothing.
+std::optional<std::string> kvCacheUnsupported(const HeadShape& shape, KvCacheType type);
+
+/// @brief Float index of the first block scale in an 8-bit cache buffer (after its quants; 0: fp16).
+uint32_t kvScaleBase(const HeadShape& shape, const KvCacheView& cache);
+
 /// @brief Floats of the cos/sin table for nTokens positions.
 size_t ropeTableFloats(const HeadShape& shape, uint32_t nTokens);
 
@@ -88,12 +111,12 @@ size_t ropeTableFloats(const HeadShape& shape, uint32_t nTokens);
 /// backend's rope() uses (same fp32 recurrence, same libm), so both rotate by identical angles.
 void fillRopeTable(float* table, const HeadShape& shape, uint32_t pos0, uint32_t nTokens, float base, const float* freqFactors);
 
-/// @brief Rotates q (in place) and k of nTokens tokens, and stores k and v as fp16 rows of the
-/// layer's caches at positions pos0…; q: nTokens × nHead·headDim, k and v: nTokens × kvDim floats.
-/// `position` holds pos0 (one uint32), read on the device: a recorded batch serves any position.
+/// @brief Rotates q (in place) and k of nTokens tokens, and stores k and v as rows of the layer's
+/// cache (fp16 or 8-bit blocks) at positions pos0…; q: nTokens × nHead·headDim, k and v: nTokens ×
+/// kvDim floats. `position` holds pos0 (one uint32), read on the device: a recorded batch serves
+/// any position.
 void recordRopeKv(ComputeBatch& batch, const HeadShape& shape, const BufferRange& position, uint32_t nTokens, const BufferRange& q,
-                  const BufferRange& k, const BufferRange& v, const BufferRange& keyCache, const BufferRange& valueCache,
-                  const BufferRange& ropeTable);
+                  const BufferRange& k, const BufferRange& v, const KvCacheView& cache, const BufferRange& ropeTable);
 
 /// @brief How many splits flash-decoding uses over kvLen positions.
 uint32_t attentionSplits(uint32_t kvLen);
@@ -111,8 +134,8 @@ uint64_t attentionPartialBytes(const HeadShape& shape, uint32_t splits, uint32_t
 /// latter (tests run both).
 enum class AttentionVariant { Auto, Workgroup };
 void recordAttention(ComputeBatch& batch, const HeadShape& shape, const BufferRange& position, uint32_t splits, const BufferRange& q,
-                     const BufferRange& keyCache, const BufferRange& valueCache, const BufferRange& partials, const BufferRange& out,
-                     uint32_t nTokens = 1, AttentionVariant variant = AttentionVariant::Auto);
+                     const KvCacheView& cache, const BufferRange& partials, const BufferRange& out, uint32_t nTokens = 1,
+                     AttentionVariant variant = AttentionVariant::Auto);
 
 /// @brief Largest k recordTopK supports.
 constexpr uint32_t kMaxTopK = 256;

@@ -23,14 +23,15 @@ void fillRopeTable(float* table, const HeadShape& shape, uint32_t pos0, uint32_t
 }
 
 void recordRopeKv(ComputeBatch& batch, const HeadShape& shape, const BufferRange& position, uint32_t nTokens, const BufferRange& q,
-                  const BufferRange& k, const BufferRange& v, const BufferRange& keyCache, const BufferRange& valueCache,
-                  const BufferRange& ropeTable) {
+                  const BufferRange& k, const BufferRange& v, const KvCacheView& cache, const BufferRange& ropeTable) {
     struct {
-        uint32_t nHead, nHeadKv, headDim, nRot, neox, qStride, kvStride;
-    } push{shape.nHead, shape.nHeadKv, shape.headDim, shape.nRot, shape.neox ? 1u : 0u, shape.nHead * shape.headDim, shape.kvDim()};
+        uint32_t nHead, nHeadKv, headDim, nRot, neox, qStride, kvStride, scaleBase;
+    } push{shape.nHead,          shape.nHeadKv, shape.headDim, shape.nRot, shape.neox ? 1u : 0u, shape.nHead * shape.headDim,
+           shape.kvDim(),        kvScaleBase(shape, cache)};
+    const uint32_t q8 = cache.type == KvCacheType::Q8_0 ? 1 : 0;
     // one invocation per query pair; the first kvDim/2 of them also write a key and a value word
     const uint32_t invocations = shape.nHead * shape.headDim / 2;
-    batch.dispatch("rope_kv", {kKernelWorkgroup}, {q, k, v, keyCache, valueCache, ropeTable, position}, &push, sizeof push,
+    batch.dispatch("rope_kv", {kKernelWorkgroup, q8}, {q, k, v, cache.keys, cache.values, ropeTable, position}, &push, sizeof push,
                    (invocations + kKernelWorkgroup - 1) / kKernelWorkgroup, nTokens);
 }
 

@@ -59,13 +59,13 @@ void VulkanModel::recordForward(ComputeBatch& b, uint32_t pos0, uint32_t nTokens
             recordRmsNorm(b, k, tensor(w.kNorm), k, c.headDim, n * c.nHeadKv, c.eps);
             b.barrier();
         }
-        // RoPE, k and v into the f16 cache (every token of the batch before any attends)
-        const BufferRange keys = wholeBuffer(*s_.keys[l]), values = wholeBuffer(*s_.values[l]);
-        recordRopeKv(b, heads_, position, n, q, k, v, keys, values, ropeTable);
+        // RoPE, k and v into the cache (every token of the batch before any attends)
+        const KvCacheView cache{wholeBuffer(*s_.keys[l]), wholeBuffer(*s_.values[l]), kvCache_, contextLength_};
+        recordRopeKv(b, heads_, position, n, q, k, v, cache, ropeTable);
         b.barrier();
         // attention: token t over positions 0 … pos0 + t
         const uint32_t splits = n == 1 ? attentionSplits(pos0 + 1) : kBatchSplits;
-        recordAttention(b, heads_, position, splits, q, keys, values, wholeBuffer(*s_.partials), att, n);
+        recordAttention(b, heads_, position, splits, q, cache, wholeBuffer(*s_.partials), att, n);
         b.barrier();
         // output projection and residual
         if (fused(w.wo)) {

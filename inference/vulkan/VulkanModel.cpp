@@ -70,6 +70,8 @@ Expected<void> VulkanModel::load(const VulkanModelOptions& options) {
     if (c.headDim % 2 || c.headDim > 256 || c.nRot % 2)
         return fail("The Vulkan backend supports head sizes up to 256 (even); this model's is " + std::to_string(c.headDim) + ".");
     heads_ = headShapeOf(c);
+    kvCache_ = options.kvCache;
+    if (auto unsupported = kvCacheUnsupported(heads_, kvCache_)) return fail(*unsupported);
     layerCount_ = options.layers && options.layers < c.nLayer ? options.layers : c.nLayer;
     const bool lastStage = layerCount_ == c.nLayer;
     if (weights_.ropeFreqs.present()) ropeFreqs_.assign(weights_.ropeFreqs.f32(), weights_.ropeFreqs.f32() + c.nRot / 2);
@@ -130,7 +132,7 @@ uint64_t VulkanModel::runStateBytes(const ModelConfig& config, uint32_t contextL
 
 Expected<void> VulkanModel::allocateState() {
     const ModelConfig& c = config_;
-    const uint64_t cacheBytes = uint64_t(contextLength_) * c.kvDim() * 2;
+    const uint64_t cacheBytes = kvCacheBytes(c.kvDim(), kvCache_, contextLength_);
     if (cacheBytes > context_->limits().maxBindingBytes || cacheBytes > context_->limits().maxAllocationBytes)
         return fail("A context of " + std::to_string(contextLength_) + " tokens needs " + formatBytes(cacheBytes) +
                     " of KV cache per layer, more than " + context_->info().name + " can bind at once; choose a shorter context.");

@@ -1,7 +1,7 @@
 #pragma once
 /// @file
 /// @brief A model's forward pass on a Vulkan device: the weights uploaded once, activations and
-/// the fp16 KV cache resident on the device. Mirrors inference/cpu/CpuModel step by step, so the
+/// the KV cache (fp16, or 8-bit blocks) resident on the device. Mirrors inference/cpu/CpuModel step by step, so the
 /// two can be compared layer for layer.
 ///
 /// A prompt runs in batches of up to maxBatch tokens, one submission each: tiled mat-muls
@@ -41,6 +41,7 @@ struct VulkanModelOptions {
     /// them). Neither the output norm nor the LM head is uploaded then; evalHidden() hands the
     /// residual stream to the stage that runs the rest.
     uint32_t layers = 0;
+    KvCacheType kvCache = KvCacheType::F16; ///< Q8_0: 0.56× the cache memory, a small loss of accuracy
 };
 
 /// @brief A model ready to run on a Vulkan device.
@@ -80,7 +81,7 @@ private:
         std::unique_ptr<DeviceBuffer> params;                                  ///< host-written: token ids, position, RoPE table
         std::unique_ptr<DeviceBuffer> logits;                                  ///< host-read
         std::unique_ptr<DeviceBuffer> hidden;                                  ///< host-read: x of a partial model
-        std::vector<std::unique_ptr<DeviceBuffer>> keys, values;              ///< per layer, fp16
+        std::vector<std::unique_ptr<DeviceBuffer>> keys, values;              ///< per layer (VulkanModelOptions::kvCache)
     };
 
     /// Attention splits of a prompt batch: its n_head × n_tokens workgroups already fill a GPU.
@@ -124,6 +125,7 @@ private:
     std::vector<LayerTensors> layers_;
     std::vector<float> ropeFreqs_;
     HeadShape heads_;
+    KvCacheType kvCache_ = KvCacheType::F16;
     RunState s_;
 };
 

@@ -127,6 +127,29 @@ private slots:
         auto refused = checkContextBinds(config, 262145, device);
         QVERIFY(!refused);
         QVERIFY(refused.error().message.find("choose a shorter context") != std::string::npos);
+        // the 8-bit cache (1.125 bytes per element) binds up to 466,033 positions there
+        QVERIFY(checkContextBinds(config, 466033, device, vk::KvCacheType::Q8_0));
+        QVERIFY(!checkContextBinds(config, 466034, device, vk::KvCacheType::Q8_0));
+    }
+
+    // A layer's share is its weights and its K and V cache: 2 × 4096 × 256 × 2 bytes in fp16,
+    // 2 × 4096 × 256 × 1.125 in 8-bit blocks, so more layers fit with the 8-bit cache.
+    void eightBitCacheShrinksEveryLayer() {
+        ModelConfig config;
+        config.nHeadKv = 2;
+        config.headDim = 128;
+        config.nEmbd = 1536;
+        config.nHead = 12;
+        config.nFf = 8960;
+        config.nVocab = 1000;
+        ModelWeights weights;
+        weights.layers.resize(3); // no tensors: only the caches count
+        const OffloadNeeds f16 = offloadNeeds(config, weights, 4096, 256, 256);
+        const OffloadNeeds q8 = offloadNeeds(config, weights, 4096, 256, 256, vk::KvCacheType::Q8_0);
+        QCOMPARE(f16.layerBytes.front(), uint64_t(2) * 4096 * 256 * 2);
+        QCOMPARE(q8.layerBytes.front(), uint64_t(2) * 4096 * 256 * 9 / 8);
+        QCOMPARE(q8.sharedBytes, f16.sharedBytes);
+        QVERIFY(largestFit(q8, q8.bytesFor(3)) == 3 && largestFit(f16, q8.bytesFor(3)) < 3);
     }
 };
 

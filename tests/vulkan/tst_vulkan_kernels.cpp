@@ -124,7 +124,7 @@ private slots:
         auto position = gpu_->position(uint32_t(pos0));
         gpu_->batch->begin();
         recordRopeKv(*gpu_->batch, shape, wholeBuffer(*position), tokens, wholeBuffer(*qBuffer), wholeBuffer(*kBuffer), wholeBuffer(*vBuffer),
-                     wholeBuffer(*keyCache), wholeBuffer(*valueCache), wholeBuffer(*tableBuffer));
+                     {wholeBuffer(*keyCache), wholeBuffer(*valueCache), KvCacheType::F16, capacity}, wholeBuffer(*tableBuffer));
         run();
 
         // CPU: rope() per token on q and k, then k and v to fp16 at their positions
@@ -199,8 +199,9 @@ private slots:
         auto out = gpu_->zeros(q.size() * 4);
         auto position = gpu_->position(uint32_t(kvLen - 1)); // token 0 sees kvLen positions
         gpu_->batch->begin();
-        recordAttention(*gpu_->batch, shape, wholeBuffer(*position), useSplits, wholeBuffer(*qBuffer), wholeBuffer(*keyCache),
-                        wholeBuffer(*valueCache), wholeBuffer(*partials), wholeBuffer(*out), uint32_t(tokens), variant);
+        recordAttention(*gpu_->batch, shape, wholeBuffer(*position), useSplits, wholeBuffer(*qBuffer),
+                        {wholeBuffer(*keyCache), wholeBuffer(*valueCache), KvCacheType::F16, uint32_t(positions)}, wholeBuffer(*partials),
+                        wholeBuffer(*out), uint32_t(tokens), variant);
         run();
 
         std::vector<float> cpu(q.size()), scores(positions);
@@ -235,8 +236,9 @@ private slots:
         ComputeBatch& batch = **recorded;
         QVERIFY(!batch.hasRecording());
         batch.begin(ComputeBatch::Recording::Reusable);
-        recordAttention(batch, shape, wholeBuffer(*position), splits, wholeBuffer(*qBuffer), wholeBuffer(*keyCache),
-                        wholeBuffer(*valueCache), wholeBuffer(*partials), wholeBuffer(*out));
+        recordAttention(batch, shape, wholeBuffer(*position), splits, wholeBuffer(*qBuffer),
+                        {wholeBuffer(*keyCache), wholeBuffer(*valueCache), KvCacheType::F16, positions}, wholeBuffer(*partials),
+                        wholeBuffer(*out));
         int seed = 30;
         for (uint32_t pos0 : {299u, 17u, 150u}) {
             const auto q = test::randomFloats(queryFloats, uint32_t(++seed), -2.0f, 2.0f);

@@ -190,6 +190,61 @@ private slots:
         QCOMPARE((*gpu)->context().validationErrors(), 0);
     }
 
+    // The 8-bit KV cache against the CPU (fp16 cache): the logits after a 40-token prompt (one
+    // batch) and 24 generated tokens (recorded steps), NMSE of each printed next to the fp16 cache's
+    // — the accuracy the halved cache costs. Random weights give flatter, more sensitive logits than
+    // a trained model's.
+    void eightBitKvCacheStaysCloseToTheCpu_data() {
+        QTest::addColumn<QString>("type");
+        QTest::newRow("qwen2 F32") << "F32";
+        QTest::newRow("qwen2 Q4_0") << "Q4_0";
+    }
+    void eightBitKvCacheStaysCloseToTheCpu() {
+        QFETCH(QString, type);
+        TestModelSpec spec;
+        spec.arch = "qwen2";
+        spec.type = type.toStdString();
+        spec.nHead = 12, spec.nHeadKv = 2, spec.headDim = 64;
+        const std::string path = (dir_.path() + "/kv8-" + type + ".gguf").toStdString();
+        QVERIFY(writeModel(spec, path));
+        auto cpu = CpuModel::open(path, {128, 1, 64});
+        QVERIFY(cpu);
+        const uint32_t vocab = (*cpu)->config().nVocab;
+        const auto prompt = somePrompt(40, int32_t(vocab));
+        std::vector<std::vector<float>> reference; // the CPU's logits after the prompt and each step
+        std::vector<float> logits(vocab);
+        QVERIFY((*cpu)->eval(prompt, 0, logits.data()));
+        reference.push_back(logits);
+        std::vector<int32_t> generated;
+        for (int step = 0; step < 24; ++step) {
+            generated.push_back(argmax(logits));
+            QVERIFY((*cpu)->eval(std::span(generated).last(1), int(prompt.size()) + step, logits.data()));
+            reference.push_back(logits);
+        }
+        for (vk::KvCacheType cache : {vk::KvCacheType::F16, vk::KvCacheType::Q8_0}) {
+            vk::VulkanModelOptions options;
+            options.contextLength = 128;
+            options.kvCache = cache;
+            options.device.instance.validation = true;
+            auto gpu = vk::VulkanModel::open(path, options);
+            QVERIFY2(gpu, gpu ? "" : gpu.error().message.c_str());
+            QVERIFY((*gpu)->eval(prompt, 0, logits.data()));
+            double worst = vk::test::compare(logits, reference[0]).nmse, promptNmse = worst;
+            int sameTop = argmax(logits) == argmax(reference[0]);
+            for (size_t step = 0; step < generated.size(); ++step) { // the CPU's tokens, so both see the same context
+                QVERIFY((*gpu)->eval(std::span(generated).subspan(step, 1), int(prompt.size() + step), logits.data()));
+                worst = std::max(worst, vk::test::compare(logits, reference[step + 1]).nmse);
+                sameTop += argmax(logits) == argmax(reference[step + 1]);
+            }
+            const bool eightBit = cache == vk::KvCacheType::Q8_0;
+            qInfo("%s KV cache: NMSE vs the CPU after the prompt %.3g, worst of 25 %.3g; same top token %d of 25",
+                  eightBit ? "8-bit" : "fp16 ", promptNmse, worst, sameTop);
+            QVERIFY(worst < (eightBit ? 1e-3 : (type == "F32" ? 1e-8 : 5e-3)));
+            QVERIFY(sameTop >= 22);
+            QCOMPARE((*gpu)->context().validationErrors(), 0);
+        }
+    }
+
     // VK_ERROR_DEVICE_LOST (injected: a real loss cannot be provoked portably) becomes a sentence,
     // every later eval says the same at once instead of hanging, the model can be destroyed, and a
     // model loaded again runs.

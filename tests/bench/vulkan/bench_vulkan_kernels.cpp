@@ -4,9 +4,9 @@
 // many runs is what the kernel costs; the median shows the noise).
 //
 //   lucent_bench_vulkan_kernels [--device I] [--types Q4_0,Q8_0,Q4_K,Q6_K] [--shape 1.5b|7b|tiny]
-//                               [--runs 20] [--bandwidth-mib 512] [--attention KVLEN[,TOKENS]]
+//                               [--runs 20] [--bandwidth-mib 512] [--attention KVLEN[,TOKENS]] [--kv-cache f16|q8_0]
 //
-// --attention times only attention over an fp16 KV cache of KVLEN positions with the shape's heads
+// --attention times only attention over a KV cache (fp16, or --kv-cache q8_0: 8-bit blocks) of KVLEN positions with the shape's heads
 // (1.5b: 12/2 heads of 128; 7b: 28/4) for TOKENS query tokens (default 1: decode), to judge long
 // contexts (a reasoning trace of 8,000 tokens) against the mat-vecs of one token.
 //
@@ -42,6 +42,7 @@ struct Options {
     int runs = 20;
     uint64_t bandwidthMib = 512;
     uint32_t attentionKv = 0, attentionTokens = 1; ///< --attention: only attention
+    KvCacheType kvCache = KvCacheType::F16;        ///< --kv-cache
 };
 
 struct Matrix {
@@ -80,7 +81,14 @@ bool parse(int argc, char** argv, Options& o) {
             o.attentionKv = kv;
             o.attentionTokens = tokens;
         }
-        else if (a == "--types" && hasValue) {
+        else if (a == "--kv-cache" && hasValue) {
+            const std::string type = argv[++i];
+            if (type != "f16" && type != "q8_0") {
+                std::fprintf(stderr, "error: --kv-cache takes f16 or q8_0\n");
+                return false;
+            }
+            o.kvCache = type == "q8_0" ? KvCacheType::Q8_0 : KvCacheType::F16;
+        } else if (a == "--types" && hasValue) {
             o.types.clear();
             std::string list = argv[++i];
             for (size_t start = 0; start <= list.size();) {
@@ -138,8 +146,9 @@ int benchAttention(const Options& o, VulkanContext& device, ComputeBatch& batch)
     const uint32_t n = o.attentionTokens, positions = o.attentionKv + n;
     const uint32_t splits = n == 1 ? attentionSplits(o.attentionKv + 1) : 4;
     auto q = DeviceBuffer::create(device, uint64_t(n) * heads.nHead * heads.headDim * 4, MemoryUse::Device);
-    auto keys = DeviceBuffer::create(device, uint64_t(positions) * heads.kvDim() * 2, MemoryUse::Device);
-    auto values = DeviceBuffer::create(device, uint64_t(positions) * heads.kvDim() * 2, MemoryUse::Device);
+    const uint64_t cacheBytes = kvCacheBytes(heads.kvDim(), o.kvCache, positions);
+    auto keys = DeviceBuffer::create(device, cacheBytes, MemoryUse::Device);
+    auto values = DeviceBuffer::create(device, cacheBytes, MemoryUse::Device);
     auto partials = DeviceBuffer::create(device, attentionPartialBytes(heads, splits, n), MemoryUse::Device);
     auto out = DeviceBuffer::create(device, uint64_t(n) * heads.nHead * heads.headDim * 4, MemoryUse::Device);
     auto position = DeviceBuffer::create(device, 4, MemoryUse::Upload); // token 0 sees positions [0, attentionKv]
@@ -147,24 +156,24 @@ int benchAttention(const Options& o, VulkanContext& device, ComputeBatch& batch)
         std::fprintf(stderr, "error: out of device memory for the KV cache\n");
         return 1;
     }
-    batch.begin(); // fp16 0.5 everywhere: the values do not change the work
+    batch.begin(); // fp16 0.5 everywhere (some bytes and scales in an 8-bit cache): the values do not change the work
     batch.fill(wholeBuffer(**keys), 0x38003800u);
     batch.fill(wholeBuffer(**values), 0x38003800u);
     batch.fill(wholeBuffer(**q), 0x3f000000u);
     if (auto ran = batch.submitAndWait(); !ran) return 1;
     std::memcpy((*position)->mapped(), &o.attentionKv, 4);
     auto timing = timeBatches(batch, o.runs, [&] {
-        recordAttention(batch, heads, wholeBuffer(**position), splits, wholeBuffer(**q), wholeBuffer(**keys), wholeBuffer(**values),
-                        wholeBuffer(**partials), wholeBuffer(**out), n);
+        recordAttention(batch, heads, wholeBuffer(**position), splits, wholeBuffer(**q),
+                        {wholeBuffer(**keys), wholeBuffer(**values), o.kvCache, positions}, wholeBuffer(**partials), wholeBuffer(**out), n);
     });
     if (!timing) {
         std::fprintf(stderr, "error: %s\n", timing.error().message.c_str());
         return 1;
     }
-    const double cacheBytes = double(o.attentionKv + 1) * heads.kvDim() * 4; // keys and values, fp16
-    std::printf("attention %u/%u heads of %u, %u positions, %u token(s), %u splits: min %.3f ms, median %.3f ms, %.2f GB/s of cache\n",
-                heads.nHead, heads.nHeadKv, heads.headDim, o.attentionKv + 1, n, splits, timing->minMs, timing->medianMs,
-                cacheBytes / timing->minMs / 1e6);
+    const double readBytes = 2.0 * double(kvCacheBytes(heads.kvDim(), o.kvCache, o.attentionKv + 1)); // keys and values
+    std::printf("attention %u/%u heads of %u, %u positions (%s cache), %u token(s), %u splits: min %.3f ms, median %.3f ms, %.2f GB/s of cache\n",
+                heads.nHead, heads.nHeadKv, heads.headDim, o.attentionKv + 1, o.kvCache == KvCacheType::Q8_0 ? "8-bit" : "fp16", n, splits,
+                timing->minMs, timing->medianMs, readBytes / timing->minMs / 1e6);
     return 0;
 }
 
