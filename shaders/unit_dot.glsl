@@ -6,7 +6,8 @@
 // block types, 64 (a pair of sub-blocks sharing the same quant bytes) for the K-quants.
 // The includer defines the loads weightWord(m, i) and weights4(m, i) (32- and 16-byte word i of
 // matrix m: 0, or 1 for the second matrix of a gated pair), inputAt(i) and input4(i) (x as floats
-// and as vec4s), and one WEIGHT_<TYPE>.
+// and as vec4s), normalizing() with normAt(i) and norm4(i) (RMSNorm's weights: loadX multiplies x
+// by them and adds x's squares to `squares` when normalizing()), and one WEIGHT_<TYPE>.
 
 #if defined(WEIGHT_Q4_K) || defined(WEIGHT_Q5_K) || defined(WEIGHT_Q6_K) || defined(WEIGHT_Q4_0) || defined(WEIGHT_Q8_0)
 #define UNIT 64u
@@ -45,11 +46,16 @@ vec4 bytesOf(uint q) { return vec4(uvec4(q, q >> 8, q >> 16, q >> 24) & 255u); }
 #if defined(WEIGHT_F32) || defined(WEIGHT_F16) || defined(WEIGHT_BF16)
 #define FLOAT_WEIGHTS
 // Float rows may end mid-unit and need not be 16-byte aligned: read element by element.
-void loadX(uint xBase, uint u, uint cols, out vec4 xv[UNIT_VEC4]) {
+void loadX(uint xBase, uint u, uint cols, out vec4 xv[UNIT_VEC4], inout float squares) {
     [[unroll]] for (uint k = 0u; k < UNIT_VEC4; ++k) {
         const uint c = UNIT * u + 4u * k;
         xv[k] = vec4(c < cols ? inputAt(xBase + c) : 0.0, c + 1u < cols ? inputAt(xBase + c + 1u) : 0.0, c + 2u < cols ? inputAt(xBase + c + 2u) : 0.0,
                      c + 3u < cols ? inputAt(xBase + c + 3u) : 0.0);
+        if (normalizing()) {
+            squares += dot(xv[k], xv[k]);
+            xv[k] *= vec4(c < cols ? normAt(c) : 0.0, c + 1u < cols ? normAt(c + 1u) : 0.0, c + 2u < cols ? normAt(c + 2u) : 0.0,
+                          c + 3u < cols ? normAt(c + 3u) : 0.0);
+        }
     }
 }
 float weightAt(uint m, uint row, uint c, uint cols) {
@@ -76,19 +82,26 @@ float unitDot(uint m, uint row, uint u, uint cols, const vec4 xv[UNIT_VEC4]) {
 }
 #else
 // Quantized rows are whole units and x is 16-byte aligned (xBase and cols are multiples of 32).
-void loadX(uint xBase, uint u, uint cols, out vec4 xv[UNIT_VEC4]) {
+void loadX(uint xBase, uint u, uint cols, out vec4 xv[UNIT_VEC4], inout float squares) {
+    // the vec4 of x each xv[k] comes from, counted from the token's first
+    uint from[UNIT_VEC4];
 #if defined(WEIGHT_Q6_K)
     // unit u = (super-block u/4, half h, quarter pair r0): quarters r0 and r0 + 2 of the half,
     // 32 weights each, 64 apart
-    const uint start = xBase + 256u * (u >> 2) + 128u * ((u >> 1) & 1u) + 32u * (u & 1u);
+    const uint start = 256u * (u >> 2) + 128u * ((u >> 1) & 1u) + 32u * (u & 1u);
     [[unroll]] for (uint k = 0u; k < 8u; ++k) {
-        xv[k] = input4((start >> 2) + k);
-        xv[k + 8u] = input4(((start + 64u) >> 2) + k);
+        from[k] = (start >> 2) + k;
+        from[k + 8u] = ((start + 64u) >> 2) + k;
     }
 #else
-    const uint start = (xBase + UNIT * u) >> 2;
-    [[unroll]] for (uint k = 0u; k < UNIT_VEC4; ++k) xv[k] = input4(start + k);
+    [[unroll]] for (uint k = 0u; k < UNIT_VEC4; ++k) from[k] = UNIT / 4u * u + k;
 #endif
+    [[unroll]] for (uint k = 0u; k < UNIT_VEC4; ++k) xv[k] = input4((xBase >> 2) + from[k]);
+    if (normalizing())
+        [[unroll]] for (uint k = 0u; k < UNIT_VEC4; ++k) {
+            squares += dot(xv[k], xv[k]);
+            xv[k] *= norm4(from[k]);
+        }
 }
 
 float unitDot(uint m, uint row, uint u, uint cols, const vec4 xv[UNIT_VEC4]) {

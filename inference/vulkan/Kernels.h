@@ -43,10 +43,18 @@ struct MatVecShape {
 /// @brief The mat-vec layout for `device` (LUCENT_VK_MATVEC="workgroup,rows[,batchTokens]" overrides it).
 MatVecShape matVecShape(const DeviceInfo& device);
 
-/// @brief What a mat-vec adds to its result before storing it (each saves a kernel and a barrier).
+/// @brief RMSNorm done by a mat-vec as it loads x: y = W·(rmsNorm(x)·weight), x being the residual
+/// stream itself (saves the rmsnorm kernel, its normalized copy and a barrier).
+struct FusedRmsNorm {
+    BufferRange weight; ///< the norm's n floats
+    float eps = 0;
+};
+
+/// @brief What a mat-vec does besides W·x (each saves a kernel and a barrier).
 struct MatVecEpilogue {
-    const BufferRange* bias = nullptr; ///< y[row] += bias[row]
-    bool accumulate = false;           ///< y += W·x instead of y = W·x (the residual add)
+    const BufferRange* bias = nullptr;  ///< y[row] += bias[row]
+    bool accumulate = false;            ///< y += W·x instead of y = W·x (the residual add)
+    const FusedRmsNorm* norm = nullptr; ///< x normalized on the way in (a prologue, strictly)
 };
 
 /// @brief Whether recordMatVec takes an epilogue for `w` (false: Q4_0/Q8_0 rows of an odd number
@@ -60,9 +68,9 @@ void recordMatVec(ComputeBatch& batch, const DeviceTensor& w, const BufferRange&
 
 /// @brief out[t] = silu(gate · x[t]) · (up · x[t]): SwiGLU's input in one kernel that reads both
 /// matrices; where gate and up are placed or typed differently, two mat-vecs into out and
-/// upScratch and a SwiGLU kernel.
+/// upScratch and a SwiGLU kernel. With `norm`, x[t] is normalized on the way in.
 void recordGatedMatVec(ComputeBatch& batch, const DeviceTensor& gate, const DeviceTensor& up, const BufferRange& x, const BufferRange& out,
-                       const BufferRange& upScratch, uint32_t nTokens = 1);
+                       const BufferRange& upScratch, uint32_t nTokens = 1, const FusedRmsNorm* norm = nullptr);
 
 /// @brief y[t] = W · x[t] for a batch of nTokens tokens, as recordMatVec, with a tiled
 /// matrix-matrix kernel (64 rows × 32 tokens per workgroup, each weight dequantized once per

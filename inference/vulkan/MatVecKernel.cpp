@@ -72,6 +72,7 @@ bool useTexels(const ComputeBatch& batch, const MatVecShape& shape, const Device
 
 struct MatVecPush {
     uint32_t cols, rows, rowStride, yOffset, xStride, yStride, flags, nTokens;
+    float eps;
 };
 
 /// Tokens per workgroup for a batch of nTokens (shaders/matvec.comp's TOKENS); float weights (rare
@@ -86,7 +87,7 @@ constexpr uint32_t kAccumulate = 1, kBias = 2; // shaders/matvec.comp
 void recordMatVec(ComputeBatch& batch, const DeviceTensor& w, const BufferRange& x, const BufferRange& y, uint32_t nTokens,
                   const MatVecEpilogue& epilogue) {
     if (!matVecFuses(w)) {
-        assert(!epilogue.bias && !epilogue.accumulate);
+        assert(!epilogue.bias && !epilogue.accumulate && !epilogue.norm);
         return recordMatMul(batch, w, x, y, nTokens);
     }
     const MatVecShape shape = matVecShape(batch.context().info());
@@ -99,24 +100,25 @@ void recordMatVec(ComputeBatch& batch, const DeviceTensor& w, const BufferRange&
         // synchronization validation (rightly, as it cannot see indices) calls a write-after-write.
         if (&slice != &w.slices.front()) batch.barrier();
         const MatVecPush push{uint32_t(w.cols), uint32_t(slice.rowCount), uint32_t(rowBytes(w.type, w.cols)), uint32_t(slice.firstRow),
-                              uint32_t(w.cols), uint32_t(w.rows), flags, nTokens};
+                              uint32_t(w.cols), uint32_t(w.rows), flags, nTokens, epilogue.norm ? epilogue.norm->eps : 0.0f};
         const auto [gx, gy] = batch.groups1D((slice.rowCount + shape.rows - 1) / shape.rows);
-        // without a bias, binding 3 repeats y (never read)
-        batch.dispatch(shader, {shape.workgroup, shape.rows, tokens},
-                       {texels ? asTexels(slice.range) : slice.range, texels ? asTexels(x) : x, y, epilogue.bias ? *epilogue.bias : y}, &push,
-                       sizeof push, gx, gy, (nTokens + tokens - 1) / tokens);
+        // without a bias, binding 3 repeats y; without a norm, binding 4 repeats x (never read)
+        batch.dispatch(shader, {shape.workgroup, shape.rows, tokens, epilogue.norm ? 1u : 0u},
+                       {texels ? asTexels(slice.range) : slice.range, texels ? asTexels(x) : x, y, epilogue.bias ? *epilogue.bias : y,
+                        epilogue.norm ? epilogue.norm->weight : x},
+                       &push, sizeof push, gx, gy, (nTokens + tokens - 1) / tokens);
     }
 }
 
 void recordGatedMatVec(ComputeBatch& batch, const DeviceTensor& gate, const DeviceTensor& up, const BufferRange& x, const BufferRange& out,
-                       const BufferRange& upScratch, uint32_t nTokens) {
+                       const BufferRange& upScratch, uint32_t nTokens, const FusedRmsNorm* norm) {
     bool paired = gate.type == up.type && gate.cols == up.cols && gate.rows == up.rows && gate.slices.size() == up.slices.size() &&
                   matVecFuses(gate);
     for (size_t i = 0; paired && i < gate.slices.size(); ++i)
         paired = gate.slices[i].firstRow == up.slices[i].firstRow && gate.slices[i].rowCount == up.slices[i].rowCount;
     if (!paired) { // gate and up placed differently: two mat-vecs and SwiGLU
-        recordMatVec(batch, gate, x, out, nTokens);
-        recordMatVec(batch, up, x, upScratch, nTokens);
+        recordMatVec(batch, gate, x, out, nTokens, {nullptr, false, norm});
+        recordMatVec(batch, up, x, upScratch, nTokens, {nullptr, false, norm});
         batch.barrier();
         recordSwiglu(batch, out, upScratch, uint32_t(gate.rows) * nTokens);
         return;
@@ -129,12 +131,13 @@ void recordGatedMatVec(ComputeBatch& batch, const DeviceTensor& gate, const Devi
         const TensorSlice& slice = gate.slices[i];
         if (i > 0) batch.barrier(); // as in recordMatVec
         const MatVecPush push{uint32_t(gate.cols), uint32_t(slice.rowCount), uint32_t(rowBytes(gate.type, gate.cols)), uint32_t(slice.firstRow),
-                              uint32_t(gate.cols), uint32_t(gate.rows), 0, nTokens};
+                              uint32_t(gate.cols), uint32_t(gate.rows), 0, nTokens, norm ? norm->eps : 0.0f};
         const auto [gx, gy] = batch.groups1D((slice.rowCount + shape.rows - 1) / shape.rows);
         const BufferRange& upRange = up.slices[i].range;
-        batch.dispatch(shader, {shape.workgroup, shape.rows, tokens},
-                       {texels ? asTexels(slice.range) : slice.range, texels ? asTexels(x) : x, out, texels ? asTexels(upRange) : upRange}, &push,
-                       sizeof push, gx, gy, (nTokens + tokens - 1) / tokens);
+        batch.dispatch(shader, {shape.workgroup, shape.rows, tokens, norm ? 1u : 0u},
+                       {texels ? asTexels(slice.range) : slice.range, texels ? asTexels(x) : x, out, texels ? asTexels(upRange) : upRange,
+                        norm ? norm->weight : x},
+                       &push, sizeof push, gx, gy, (nTokens + tokens - 1) / tokens);
     }
 }
 

@@ -30,18 +30,19 @@ void VulkanModel::recordForward(ComputeBatch& b, uint32_t pos0, uint32_t nTokens
     b.barrier();
     for (uint32_t l = 0; l < layerCount_; ++l) {
         const LayerTensors& w = layers_[l];
-        // attention rmsnorm
-        recordRmsNorm(b, x, tensor(w.attnNorm), xb, c.nEmbd, n, c.eps);
-        b.barrier();
-        // qkv (+ biases: qwen2), independent of each other
+        // qkv (+ biases: qwen2), independent of each other, after the attention rmsnorm: done by
+        // the mat-vecs as they load x where they can (no normalized copy, no dispatch, no barrier)
         const bool fusedQkv = fused(w.wq) && fused(w.wk) && fused(w.wv);
         if (fusedQkv) {
             const BufferRange bq = w.bq >= 0 ? tensor(w.bq) : BufferRange{}, bk = w.bk >= 0 ? tensor(w.bk) : BufferRange{},
                               bv = w.bv >= 0 ? tensor(w.bv) : BufferRange{};
-            recordMatVec(b, store_->tensor(size_t(w.wq)), xb, q, n, {w.bq >= 0 ? &bq : nullptr});
-            recordMatVec(b, store_->tensor(size_t(w.wk)), xb, k, n, {w.bk >= 0 ? &bk : nullptr});
-            recordMatVec(b, store_->tensor(size_t(w.wv)), xb, v, n, {w.bv >= 0 ? &bv : nullptr});
+            const FusedRmsNorm norm{tensor(w.attnNorm), c.eps};
+            recordMatVec(b, store_->tensor(size_t(w.wq)), x, q, n, {w.bq >= 0 ? &bq : nullptr, false, &norm});
+            recordMatVec(b, store_->tensor(size_t(w.wk)), x, k, n, {w.bk >= 0 ? &bk : nullptr, false, &norm});
+            recordMatVec(b, store_->tensor(size_t(w.wv)), x, v, n, {w.bv >= 0 ? &bv : nullptr, false, &norm});
         } else {
+            recordRmsNorm(b, x, tensor(w.attnNorm), xb, c.nEmbd, n, c.eps);
+            b.barrier();
             project(w.wq, xb, q);
             project(w.wk, xb, k);
             project(w.wv, xb, v);
@@ -76,13 +77,17 @@ void VulkanModel::recordForward(ComputeBatch& b, uint32_t pos0, uint32_t nTokens
             recordAdd(b, x, xb, n * c.nEmbd);
         }
         b.barrier();
-        // ffn rmsnorm
-        recordRmsNorm(b, x, tensor(w.ffnNorm), xb, c.nEmbd, n, c.eps);
-        b.barrier();
-        // SwiGLU: down(silu(gate(x)) · up(x))
-        if (matVec) {
+        // SwiGLU: down(silu(gate(x)) · up(x)) after the ffn rmsnorm (fused as above where it can)
+        if (fused(w.wGate) && fused(w.wUp)) {
+            const FusedRmsNorm norm{tensor(w.ffnNorm), c.eps};
+            recordGatedMatVec(b, store_->tensor(size_t(w.wGate)), store_->tensor(size_t(w.wUp)), x, gate, up, n, &norm);
+        } else if (matVec) {
+            recordRmsNorm(b, x, tensor(w.ffnNorm), xb, c.nEmbd, n, c.eps);
+            b.barrier();
             recordGatedMatVec(b, store_->tensor(size_t(w.wGate)), store_->tensor(size_t(w.wUp)), xb, gate, up, n);
         } else {
+            recordRmsNorm(b, x, tensor(w.ffnNorm), xb, c.nEmbd, n, c.eps);
+            b.barrier();
             project(w.wGate, xb, gate);
             project(w.wUp, xb, up);
             b.barrier();
@@ -108,9 +113,14 @@ void VulkanModel::recordForward(ComputeBatch& b, uint32_t pos0, uint32_t nTokens
         b.barrier();
     }
     // final rmsnorm and LM head
-    recordRmsNorm(b, x, tensor(outputNorm_), xb, c.nEmbd, 1, c.eps);
-    b.barrier();
-    recordMatVec(b, store_->tensor(size_t(output_)), xb, wholeBuffer(*s_.logits));
+    if (matVecFuses(store_->tensor(size_t(output_)))) {
+        const FusedRmsNorm norm{tensor(outputNorm_), c.eps};
+        recordMatVec(b, store_->tensor(size_t(output_)), x, wholeBuffer(*s_.logits), 1, {nullptr, false, &norm});
+    } else {
+        recordRmsNorm(b, x, tensor(outputNorm_), xb, c.nEmbd, 1, c.eps);
+        b.barrier();
+        recordMatVec(b, store_->tensor(size_t(output_)), xb, wholeBuffer(*s_.logits));
+    }
 }
 
 } // namespace lucent::vk
