@@ -155,6 +155,60 @@ private slots:
         QVERIFY(dg.maxAbs < 1e-3 && dg.nmse < 1e-10);
         QCOMPARE(gpu->context->validationErrors(), 0);
     }
+    // RMSNorm as the mat-vec's prologue (FusedRmsNorm): y = W·(rmsNorm(x)·norm) + bias + y and the
+    // gated pair over rmsNorm(x)·norm, against the normalization and the products in fp64.
+    void normPrologue_data() { epilogues_data(); }
+    void normPrologue() {
+        QFETCH(TensorType, type);
+        QFETCH(int, cols);
+        QFETCH(int, rows);
+        QFETCH(bool, split);
+        QFETCH(int, tokens);
+        const TestMatrix g = makeMatrix(type, uint64_t(cols), uint64_t(rows), 21), u = makeMatrix(type, uint64_t(cols), uint64_t(rows), 22);
+        auto gpu = openGpu(split ? rowBytes(type, uint64_t(cols)) * 8 : 0);
+        QVERIFY(gpu);
+        auto gStore = toDevice(*gpu, g), uStore = toDevice(*gpu, u);
+        QVERIFY(gStore && uStore);
+        const size_t n = size_t(tokens), outputs = size_t(rows) * n;
+        const float eps = 1e-6f;
+        const std::vector<float> x = test::randomFloats(size_t(cols) * n, 23, -3.0f, 3.0f), norm = test::randomFloats(size_t(cols), 24, 0.5f, 2.0f),
+                                 bias = test::randomFloats(size_t(rows), 25), y0 = test::randomFloats(outputs, 26);
+        auto xBuffer = gpu->upload(x), normBuffer = gpu->upload(norm), biasBuffer = gpu->upload(bias), yBuffer = gpu->upload(y0);
+        auto gatedBuffer = gpu->zeros(outputs * 4), scratch = gpu->zeros(outputs * 4);
+        const BufferRange biasRange = wholeBuffer(*biasBuffer);
+        const FusedRmsNorm fused{wholeBuffer(*normBuffer), eps};
+        gpu->batch->begin();
+        recordMatVec(*gpu->batch, gStore->tensor(0), wholeBuffer(*xBuffer), wholeBuffer(*yBuffer), uint32_t(tokens), {&biasRange, true, &fused});
+        recordGatedMatVec(*gpu->batch, gStore->tensor(0), uStore->tensor(0), wholeBuffer(*xBuffer), wholeBuffer(*gatedBuffer),
+                          wholeBuffer(*scratch), uint32_t(tokens), &fused);
+        auto ran = gpu->batch->submitAndWait();
+        QVERIFY2(ran, ran ? "" : ran.error().message.c_str());
+        std::vector<float> expectedY(outputs), expectedGated(outputs);
+        for (size_t t = 0; t < n; ++t) {
+            double squares = 0.0;
+            for (size_t c = 0; c < size_t(cols); ++c) squares += double(x[t * size_t(cols) + c]) * x[t * size_t(cols) + c];
+            const double scale = 1.0 / std::sqrt(squares / cols + eps);
+            for (size_t r = 0; r < size_t(rows); ++r) {
+                double gx = 0.0, ux = 0.0;
+                for (size_t c = 0; c < size_t(cols); ++c) {
+                    const double xc = double(x[t * size_t(cols) + c]) * scale * norm[c];
+                    gx += double(g.dequantized[r * size_t(cols) + c]) * xc;
+                    ux += double(u.dequantized[r * size_t(cols) + c]) * xc;
+                }
+                const size_t i = t * size_t(rows) + r;
+                expectedY[i] = float(gx + double(bias[r]) + double(y0[i]));
+                expectedGated[i] = float(gx / (1.0 + std::exp(-gx)) * ux);
+            }
+        }
+        const auto dy = test::compare(test::readFloats(*yBuffer, outputs), expectedY);
+        const auto dg = test::compare(test::readFloats(*gatedBuffer, outputs), expectedGated);
+        qInfo("norm + bias + residual: max |diff| %.3g (NMSE %.3g); norm + gated: max |diff| %.3g (NMSE %.3g)", dy.maxAbs, dy.nmse, dg.maxAbs,
+              dg.nmse);
+        QVERIFY(dy.maxAbs < 1e-4 && dy.nmse < 1e-10);
+        QVERIFY(dg.maxAbs < 1e-3 && dg.nmse < 1e-10);
+        QCOMPARE(gpu->context->validationErrors(), 0);
+    }
+
     void matchesCpu() {
         QFETCH(TensorType, type);
         QFETCH(int, cols);
