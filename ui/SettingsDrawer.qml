@@ -73,6 +73,14 @@ Drawer {
                 }
             }
             Switch {
+                text: qsTr("8-bit KV cache (next load)")
+                checked: drawer.models.quantizedKvCache
+                ToolTip.visible: hovered
+                ToolTip.text: qsTr("Keeps the GPU's memory of the chat in 8 bits: long conversations fit in less memory, answers change very slightly.")
+                Accessible.name: qsTr("8-bit KV cache")
+                onToggled: drawer.models.quantizedKvCache = checked
+            }
+            Switch {
                 text: qsTr("Hide reasoning panels in this chat")
                 checked: drawer.chat.hideReasoning
                 onToggled: drawer.chat.hideReasoning = checked

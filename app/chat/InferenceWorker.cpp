@@ -12,9 +12,10 @@ InferenceWorker::InferenceWorker(std::unique_ptr<ChatBackend> backend, QObject* 
     qRegisterMetaType<ModelDescription>();
 }
 
-void InferenceWorker::loadModel(const QString& path, int contextLength) {
+void InferenceWorker::loadModel(const QString& path, int contextLength, bool quantizedKvCache) {
     LoadOptions options;
     options.contextLength = uint32_t(std::max(contextLength, 0));
+    options.quantizedKvCache = quantizedKvCache;
     options.progress = [this](double fraction) { emit loadProgress(fraction); };
     auto description = backend_->load(path, options);
     if (!description) {

@@ -47,7 +47,7 @@ public:
     void requestStop() { stop_ = true; }
 
 public slots:
-    void loadModel(const QString& path, int contextLength);
+    void loadModel(const QString& path, int contextLength, bool quantizedKvCache);
     void generate(const lucent::app::GenerationRequest& request);
 
 signals:

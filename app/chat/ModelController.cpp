@@ -55,6 +55,12 @@ void ModelController::setContextLength(int tokens) {
     emit changed();
 }
 
+void ModelController::setQuantizedKvCache(bool on) {
+    if (on == quantizedKvCache_) return;
+    quantizedKvCache_ = on;
+    emit changed();
+}
+
 void ModelController::load(const QString& pathOrUrl) {
     const QUrl url(pathOrUrl);
     const QString path = url.isLocalFile() ? url.toLocalFile() : pathOrUrl;
@@ -68,7 +74,7 @@ void ModelController::load(const QString& pathOrUrl) {
     emit loadProgressChanged();
     error_.clear();
     emit changed();
-    emit startLoad(path, contextLength_);
+    emit startLoad(path, contextLength_, quantizedKvCache_);
 }
 
 void ModelController::dismissError() {

@@ -26,6 +26,8 @@ class ModelController : public QObject {
     Q_PROPERTY(QVariantMap info READ info NOTIFY changed)
     Q_PROPERTY(QString error READ error NOTIFY changed)
     Q_PROPERTY(int contextLength READ contextLength WRITE setContextLength NOTIFY changed)
+    /// An 8-bit KV cache on the GPU at the next load: 0.56× the cache's memory for long chats.
+    Q_PROPERTY(bool quantizedKvCache READ quantizedKvCache WRITE setQuantizedKvCache NOTIFY changed)
 public:
     /// @brief `backend` runs on a worker thread started here (null: the engine).
     explicit ModelController(std::unique_ptr<ChatBackend> backend = nullptr, QObject* parent = nullptr);
@@ -41,6 +43,8 @@ public:
     QString error() const { return error_; }
     int contextLength() const { return contextLength_; }
     void setContextLength(int tokens);
+    bool quantizedKvCache() const { return quantizedKvCache_; }
+    void setQuantizedKvCache(bool on);
     const ModelDescription& description() const { return description_; }
 
     /// @brief Loads a GGUF file (a local path or file:// URL) on the worker thread.
@@ -60,7 +64,7 @@ signals:
     void replyFinished(const lucent::app::GenerationOutcome& outcome);
     void replyFailed(quint64 id, const QString& message);
     // to the worker (queued)
-    void startLoad(const QString& path, int contextLength);
+    void startLoad(const QString& path, int contextLength, bool quantizedKvCache);
     void startGenerate(const lucent::app::GenerationRequest& request);
 
 private:
@@ -72,6 +76,7 @@ private:
     double loadProgress_ = 0;
     QString error_;
     int contextLength_ = 4096;
+    bool quantizedKvCache_ = false;
 };
 
 } // namespace lucent::app

@@ -33,12 +33,14 @@ Expected<std::unique_ptr<DesktopApp>> DesktopApp::start(DesktopOptions options) 
 
     QSettings settings(app->settingsPath_, QSettings::IniFormat);
     app->models_->setContextLength(settings.value("model/context", 4096).toInt());
+    app->models_->setQuantizedKvCache(settings.value("model/kvCache8bit", false).toBool());
     ModelController* models = app->models_.get();
     const QString settingsPath = app->settingsPath_;
     QObject::connect(models, &ModelController::modelReady, models, [models, settingsPath] {
         QSettings saved(settingsPath, QSettings::IniFormat); // the next start loads the same model
         saved.setValue("model/path", models->path());
         saved.setValue("model/context", models->contextLength());
+        saved.setValue("model/kvCache8bit", models->quantizedKvCache());
     });
 
     app->engine_.setInitialProperties({{"chat", QVariant::fromValue(app->chat_.get())},

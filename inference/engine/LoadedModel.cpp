@@ -73,6 +73,7 @@ Expected<OpenedBackend> openBackend(const std::string& path, GgufFile file, cons
         auto model = openOffloaded(path, std::move(file), gpu);
         if (!model) return fail(model.error());
         std::string description = vulkanDescription(model->device);
+        if (options.quantizedKvCache && model->gpuLayers > 0) description += ", 8-bit KV cache";
         if (model->gpuLayers == 0)
             description = "CPU (" + std::to_string(model->cpuThreads) + " threads; no layer fits on " + description + ")";
         else if (model->gpuLayers < model->layers)

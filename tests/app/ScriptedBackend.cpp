@@ -12,7 +12,7 @@ Expected<app::ModelDescription> ScriptedBackend::load(const QString& path, const
     d.name = "DeepSeek-R1-Distill-Qwen-1.5B";
     d.architecture = "qwen2";
     d.quantization = "Q4_K_M";
-    d.device = "Scripted";
+    d.device = options.quantizedKvCache ? "Scripted, 8-bit KV cache" : "Scripted";
     d.parameters = 1'777'088'000;
     d.fileBytes = 1'117'320'736;
     d.contextLength = int(options.contextLength);

@@ -213,6 +213,10 @@ private slots:
         panel->setProperty("expanded", true); // show it open in the picture
         QTest::qWait(200);
         saveScreenshot(window, "reasoning-" + theme + ".png");
+        // Ctrl+, opens the settings: sampling, context length, the 8-bit KV cache
+        QTest::keyClick(window, Qt::Key_Comma, Qt::ControlModifier);
+        QTest::qWait(1000);
+        saveScreenshot(window, "settings-" + theme + ".png");
     }
 };
 

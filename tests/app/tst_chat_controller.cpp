@@ -73,6 +73,19 @@ struct Fixture {
 class TestChatController : public QObject {
     Q_OBJECT
 private slots:
+    // The settings' context length and 8-bit KV cache reach the next load's options.
+    void loadOptionsComeFromTheSettings() {
+        Fixture f;
+        f.models->setContextLength(8192);
+        f.models->setQuantizedKvCache(true);
+        QVERIFY(f.loadModel());
+        QCOMPARE(f.models->info()["contextLength"].toInt(), 8192);
+        QCOMPARE(f.models->info()["device"].toString(), QString("Scripted, 8-bit KV cache"));
+        f.models->setQuantizedKvCache(false);
+        QVERIFY(f.loadModel());
+        QCOMPARE(f.models->info()["device"].toString(), QString("Scripted"));
+    }
+
     void sendStreamsAndStoresTheReply() {
         Fixture f;
         QVERIFY(f.loadModel());
