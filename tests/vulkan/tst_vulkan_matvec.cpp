@@ -97,20 +97,23 @@ private slots:
     }
 
     // The mat-vec's epilogues against the exact sums: y = W·x + bias + y₀ (qwen2's biases and the
-    // residual add) and out = silu(G·x)·(U·x) (SwiGLU's input from both matrices at once).
+    // residual add) and out = silu(G·x)·(U·x) (SwiGLU's input from both matrices at once); with the
+    // RMSNorm prologue (FusedRmsNorm) x is rmsNorm(x)·norm first, computed here in fp64.
     void epilogues_data() {
         QTest::addColumn<TensorType>("type");
         QTest::addColumn<int>("cols");
         QTest::addColumn<int>("rows");
         QTest::addColumn<bool>("split");
         QTest::addColumn<int>("tokens");
+        QTest::addColumn<bool>("normalized");
         for (TensorType type : {TensorType::F32, TensorType::F16, TensorType::Q4_0, TensorType::Q8_0, TensorType::Q5_0, TensorType::Q4_K,
-                                TensorType::Q5_K, TensorType::Q6_K}) {
-            const std::string name(tensorTypeName(type));
-            QTest::newRow((name + " 512x37").c_str()) << type << 512 << 37 << false << 1;
-            QTest::newRow((name + " 256x37 split in 8-row bindings").c_str()) << type << 256 << 37 << true << 1;
-            QTest::newRow((name + " 256x37, 11 tokens").c_str()) << type << 256 << 37 << false << 11;
-        }
+                                TensorType::Q5_K, TensorType::Q6_K})
+            for (bool normalized : {false, true}) {
+                const std::string name = std::string(tensorTypeName(type)) + (normalized ? " rmsnorm" : "");
+                QTest::newRow((name + " 512x37").c_str()) << type << 512 << 37 << false << 1 << normalized;
+                QTest::newRow((name + " 256x37 split in 8-row bindings").c_str()) << type << 256 << 37 << true << 1 << normalized;
+                QTest::newRow((name + " 256x37, 11 tokens").c_str()) << type << 256 << 37 << false << 11 << normalized;
+            }
     }
     void epilogues() {
         QFETCH(TensorType, type);
@@ -118,69 +121,25 @@ private slots:
         QFETCH(int, rows);
         QFETCH(bool, split);
         QFETCH(int, tokens);
+        QFETCH(bool, normalized);
         const TestMatrix g = makeMatrix(type, uint64_t(cols), uint64_t(rows), 11), u = makeMatrix(type, uint64_t(cols), uint64_t(rows), 12);
         auto gpu = openGpu(split ? rowBytes(type, uint64_t(cols)) * 8 : 0);
         QVERIFY(gpu);
         auto gStore = toDevice(*gpu, g), uStore = toDevice(*gpu, u);
         QVERIFY(gStore && uStore);
         const size_t n = size_t(tokens), outputs = size_t(rows) * n;
-        const std::vector<float> x = test::randomFloats(size_t(cols) * n, 3), bias = test::randomFloats(size_t(rows), 4),
-                                 y0 = test::randomFloats(outputs, 5);
-        auto xBuffer = gpu->upload(x), biasBuffer = gpu->upload(bias), yBuffer = gpu->upload(y0);
-        auto gatedBuffer = gpu->zeros(outputs * 4), scratch = gpu->zeros(outputs * 4);
-        const BufferRange biasRange = wholeBuffer(*biasBuffer);
-        gpu->batch->begin();
-        recordMatVec(*gpu->batch, gStore->tensor(0), wholeBuffer(*xBuffer), wholeBuffer(*yBuffer), uint32_t(tokens), {&biasRange, true});
-        recordGatedMatVec(*gpu->batch, gStore->tensor(0), uStore->tensor(0), wholeBuffer(*xBuffer), wholeBuffer(*gatedBuffer),
-                          wholeBuffer(*scratch), uint32_t(tokens));
-        auto ran = gpu->batch->submitAndWait();
-        QVERIFY2(ran, ran ? "" : ran.error().message.c_str());
-        const std::vector<float> y = test::readFloats(*yBuffer, outputs), gated = test::readFloats(*gatedBuffer, outputs);
-        std::vector<float> expectedY(outputs), expectedGated(outputs);
-        for (size_t t = 0; t < n; ++t)
-            for (size_t r = 0; r < size_t(rows); ++r) {
-                double gx = 0.0, ux = 0.0;
-                for (size_t c = 0; c < size_t(cols); ++c) {
-                    const double xc = double(x[t * size_t(cols) + c]);
-                    gx += double(g.dequantized[r * size_t(cols) + c]) * xc;
-                    ux += double(u.dequantized[r * size_t(cols) + c]) * xc;
-                }
-                const size_t i = t * size_t(rows) + r;
-                expectedY[i] = float(gx + double(bias[r]) + double(y0[i]));
-                expectedGated[i] = float(gx / (1.0 + std::exp(-gx)) * ux);
-            }
-        const auto dy = test::compare(y, expectedY), dg = test::compare(gated, expectedGated);
-        qInfo("bias + residual: max |diff| %.3g (NMSE %.3g); gated: max |diff| %.3g (NMSE %.3g)", dy.maxAbs, dy.nmse, dg.maxAbs, dg.nmse);
-        QVERIFY(dy.maxAbs < 1e-4 && dy.nmse < 1e-10);
-        QVERIFY(dg.maxAbs < 1e-3 && dg.nmse < 1e-10);
-        QCOMPARE(gpu->context->validationErrors(), 0);
-    }
-    // RMSNorm as the mat-vec's prologue (FusedRmsNorm): y = W·(rmsNorm(x)·norm) + bias + y and the
-    // gated pair over rmsNorm(x)·norm, against the normalization and the products in fp64.
-    void normPrologue_data() { epilogues_data(); }
-    void normPrologue() {
-        QFETCH(TensorType, type);
-        QFETCH(int, cols);
-        QFETCH(int, rows);
-        QFETCH(bool, split);
-        QFETCH(int, tokens);
-        const TestMatrix g = makeMatrix(type, uint64_t(cols), uint64_t(rows), 21), u = makeMatrix(type, uint64_t(cols), uint64_t(rows), 22);
-        auto gpu = openGpu(split ? rowBytes(type, uint64_t(cols)) * 8 : 0);
-        QVERIFY(gpu);
-        auto gStore = toDevice(*gpu, g), uStore = toDevice(*gpu, u);
-        QVERIFY(gStore && uStore);
-        const size_t n = size_t(tokens), outputs = size_t(rows) * n;
         const float eps = 1e-6f;
-        const std::vector<float> x = test::randomFloats(size_t(cols) * n, 23, -3.0f, 3.0f), norm = test::randomFloats(size_t(cols), 24, 0.5f, 2.0f),
-                                 bias = test::randomFloats(size_t(rows), 25), y0 = test::randomFloats(outputs, 26);
-        auto xBuffer = gpu->upload(x), normBuffer = gpu->upload(norm), biasBuffer = gpu->upload(bias), yBuffer = gpu->upload(y0);
+        const std::vector<float> x = test::randomFloats(size_t(cols) * n, 3, -3.0f, 3.0f), bias = test::randomFloats(size_t(rows), 4),
+                                 y0 = test::randomFloats(outputs, 5), norm = test::randomFloats(size_t(cols), 6, 0.5f, 2.0f);
+        auto xBuffer = gpu->upload(x), biasBuffer = gpu->upload(bias), yBuffer = gpu->upload(y0), normBuffer = gpu->upload(norm);
         auto gatedBuffer = gpu->zeros(outputs * 4), scratch = gpu->zeros(outputs * 4);
         const BufferRange biasRange = wholeBuffer(*biasBuffer);
         const FusedRmsNorm fused{wholeBuffer(*normBuffer), eps};
+        const FusedRmsNorm* prologue = normalized ? &fused : nullptr;
         gpu->batch->begin();
-        recordMatVec(*gpu->batch, gStore->tensor(0), wholeBuffer(*xBuffer), wholeBuffer(*yBuffer), uint32_t(tokens), {&biasRange, true, &fused});
+        recordMatVec(*gpu->batch, gStore->tensor(0), wholeBuffer(*xBuffer), wholeBuffer(*yBuffer), uint32_t(tokens), {&biasRange, true, prologue});
         recordGatedMatVec(*gpu->batch, gStore->tensor(0), uStore->tensor(0), wholeBuffer(*xBuffer), wholeBuffer(*gatedBuffer),
-                          wholeBuffer(*scratch), uint32_t(tokens), &fused);
+                          wholeBuffer(*scratch), uint32_t(tokens), prologue);
         auto ran = gpu->batch->submitAndWait();
         QVERIFY2(ran, ran ? "" : ran.error().message.c_str());
         std::vector<float> expectedY(outputs), expectedGated(outputs);
@@ -191,7 +150,7 @@ private slots:
             for (size_t r = 0; r < size_t(rows); ++r) {
                 double gx = 0.0, ux = 0.0;
                 for (size_t c = 0; c < size_t(cols); ++c) {
-                    const double xc = double(x[t * size_t(cols) + c]) * scale * norm[c];
+                    const double xc = double(x[t * size_t(cols) + c]) * (normalized ? scale * norm[c] : 1.0);
                     gx += double(g.dequantized[r * size_t(cols) + c]) * xc;
                     ux += double(u.dequantized[r * size_t(cols) + c]) * xc;
                 }
@@ -202,8 +161,7 @@ private slots:
         }
         const auto dy = test::compare(test::readFloats(*yBuffer, outputs), expectedY);
         const auto dg = test::compare(test::readFloats(*gatedBuffer, outputs), expectedGated);
-        qInfo("norm + bias + residual: max |diff| %.3g (NMSE %.3g); norm + gated: max |diff| %.3g (NMSE %.3g)", dy.maxAbs, dy.nmse, dg.maxAbs,
-              dg.nmse);
+        qInfo("bias + residual: max |diff| %.3g (NMSE %.3g); gated: max |diff| %.3g (NMSE %.3g)", dy.maxAbs, dy.nmse, dg.maxAbs, dg.nmse);
         QVERIFY(dy.maxAbs < 1e-4 && dy.nmse < 1e-10);
         QVERIFY(dg.maxAbs < 1e-3 && dg.nmse < 1e-10);
         QCOMPARE(gpu->context->validationErrors(), 0);
