@@ -47,11 +47,12 @@ private slots:
         QFETCH(int, index);
         const QJsonObject c = cases_[index].toObject();
         auto model = openCase(c);
-        auto measured = checkLlamaParity(*model, c);
+        const float tolerance = parityTolerance(c["type"].toString());
+        auto measured = checkLlamaParity(*model, c, tolerance);
         QVERIFY2(measured, measured ? "" : measured.error().message.c_str());
         QCOMPARE(measured->greedySteps, c["greedy"].toArray().size());
         qInfo("%s: largest scaled logit difference %.5f (tolerance %.2f), %d of %d greedy choices clear", qPrintable(c["name"].toString()),
-              double(measured->worstDifference), double(parityTolerance(c["type"].toString())), measured->clearChoices,
+              double(measured->worstDifference), double(tolerance), measured->clearChoices,
               measured->greedySteps);
     }
 
@@ -84,7 +85,7 @@ private slots:
             c["greedy"] = greedy;
         }
         auto model = openCase(c);
-        auto measured = checkLlamaParity(*model, c);
+        auto measured = checkLlamaParity(*model, c, parityTolerance(c["type"].toString()));
         QVERIFY(!measured);
         QVERIFY2(QString::fromStdString(measured.error().message).contains(expected), measured.error().message.c_str());
     }

@@ -13,7 +13,9 @@
 ///    differences stay below ~4e-3 on logits of magnitude ~4: 0.02.
 ///  - Quantized weights: llama.cpp's CPU build quantizes the activations to 8 bits (Q8_0 blocks of
 ///    32, Q8_K of 256) for integer dot products, its Vulkan build multiplies fp16/fp32 activations;
-///    Lucent multiplies fp32 ones. The 8-bit rounding moves logits by up to ~0.05 here: 0.12.
+///    Lucent multiplies fp32 ones. The 8-bit rounding moves logits by up to ~0.05 here: 0.12
+///    against the CPU build; against the Vulkan build (no 8-bit activations) all 15 quantized
+///    cases stay below 0.038 on lavapipe: 0.06.
 ///  - Greedy tokens must be identical where llama.cpp's top-2 gap exceeds that bound; below it the
 ///    two are tied within rounding and either choice is right.
 
@@ -45,8 +47,11 @@ private:
     std::map<QString, GgufVocab> vocabularies_;
 };
 
+/// @brief Which llama.cpp build recorded a case's data.
+enum class ParityReference { Cpu, Vulkan };
+
 /// @brief The bound on the scaled logit difference for a weight type (see the file comment).
-float parityTolerance(const QString& type);
+float parityTolerance(const QString& type, ParityReference reference = ParityReference::Cpu);
 
 /// @brief What a passing comparison measured.
 struct ParityMeasure {
@@ -57,7 +62,8 @@ struct ParityMeasure {
 
 /// @brief Runs the case on `backend` (freshly loaded from the case's model, context ≥ 1,132): the
 /// prompt in pieces ending at the recorded checkpoints (the last past position 1,000), then
-/// llama.cpp's greedy continuation token by token. Fails with the first mismatch, as a sentence.
-Expected<ParityMeasure> checkLlamaParity(Backend& backend, const QJsonObject& parityCase);
+/// llama.cpp's greedy continuation token by token; logits may differ by `tolerance` (scaled).
+/// Fails with the first mismatch, as a sentence.
+Expected<ParityMeasure> checkLlamaParity(Backend& backend, const QJsonObject& parityCase, float tolerance);
 
 } // namespace lucent::testing

@@ -1,5 +1,6 @@
 // Many models one after another in ONE process, as the app does when the user switches models and
-// as tst_vulkan_llama_parity does with LUCENT_PARITY_ALL=1 (where a lavapipe crash was seen once):
+// as tst_vulkan_llama_parity does (a lavapipe crash was seen there once, in November; all 19 cases
+// in one process have run clean since):
 // every shape and weight type of the llama.cpp parity set (real vocabularies, context 2048) is
 // loaded, run through a prompt in several batches and a few single tokens, compared with the CPU
 // backend, and released before the next one loads; at the end the first model runs again and must
