@@ -43,6 +43,7 @@ struct DeviceCapabilities {
     bool shaderInt8 = false;
     bool storageBuffer16Bit = false;
     bool storageBuffer8Bit = false;
+    bool integerDotProduct = false;               ///< shaderIntegerDotProduct (1.3 or VK_KHR_shader_integer_dot_product)
     bool integerDotProduct4x8Accelerated = false; ///< packed signed int8 dot product is fast
     bool memoryBudget = false;                    ///< VK_EXT_memory_budget
     // limits

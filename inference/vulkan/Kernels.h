@@ -74,8 +74,24 @@ void recordGatedMatVec(ComputeBatch& batch, const DeviceTensor& gate, const Devi
 
 /// @brief y[t] = W · x[t] for a batch of nTokens tokens, as recordMatVec, with a tiled
 /// matrix-matrix kernel (64 rows × 32 tokens per workgroup, each weight dequantized once per
-/// tile into shared memory, fp32 accumulation): what prompt processing uses.
-void recordMatMul(ComputeBatch& batch, const DeviceTensor& w, const BufferRange& x, const BufferRange& y, uint32_t nTokens);
+/// tile into shared memory, fp32 accumulation): what prompt processing uses. Given `quantizedX`
+/// (recordQuantizeActivations of x) and where matMulUsesIntegerDot, the tiles hold int8 and the
+/// sums are integer dot products (matmul_dot.comp), as llama.cpp's CPU build and Lucent's CPU
+/// backend compute Q4_0 and Q8_0.
+void recordMatMul(ComputeBatch& batch, const DeviceTensor& w, const BufferRange& x, const BufferRange& y, uint32_t nTokens,
+                  const BufferRange* quantizedX = nullptr);
+
+/// @brief Whether recordMatMul multiplies weights of `type` with integer dot products on `device`:
+/// Q4_0 and Q8_0 where the device's packed int8 dot product is accelerated.
+/// LUCENT_VK_INTEGER_DOT=1 turns it on wherever the feature exists (tests on lavapipe), 0 off.
+bool matMulUsesIntegerDot(const DeviceInfo& device, TensorType type);
+
+/// @brief Bytes per token of recordQuantizeActivations' output for rows of `cols` floats.
+constexpr uint64_t quantizedActivationBytes(uint32_t cols) { return uint64_t(cols) / 32 * 36; }
+
+/// @brief xq = x as 8-bit blocks of 32 with Q8_0's rounding (36 bytes a block: 32 quants packed
+/// four to a word, then d as a float) for nTokens rows of `cols` floats (a multiple of 32).
+void recordQuantizeActivations(ComputeBatch& batch, const BufferRange& x, const BufferRange& xq, uint32_t cols, uint32_t nTokens);
 
 /// @brief out[t] = row tokenIds[t] of `table`, dequantized (out: nTokens × table.cols floats).
 /// Token ids are read on the device, so a recorded batch serves any token.

@@ -1,6 +1,8 @@
 #include "inference/vulkan/Kernels.h"
 
 #include <cctype>
+#include <cstdlib>
+#include <cstring>
 #include <string>
 
 namespace lucent::vk {
@@ -12,18 +14,34 @@ constexpr uint32_t kTileTokens = 32;
 
 } // namespace
 
-void recordMatMul(ComputeBatch& batch, const DeviceTensor& w, const BufferRange& x, const BufferRange& y, uint32_t nTokens) {
-    std::string shader = "matmul_";
+void recordMatMul(ComputeBatch& batch, const DeviceTensor& w, const BufferRange& x, const BufferRange& y, uint32_t nTokens,
+                  const BufferRange* quantizedX) {
+    const bool integerDot = quantizedX && matMulUsesIntegerDot(batch.context().info(), w.type);
+    std::string shader = integerDot ? "matmul_dot_" : "matmul_";
     for (char c : tensorTypeName(w.type)) shader += char(std::tolower(static_cast<unsigned char>(c)));
     for (const TensorSlice& slice : w.slices) {
         if (&slice != &w.slices.front()) batch.barrier(); // one binding of all of y, as in recordMatVec
         struct {
             uint32_t cols, rows, rowStride, yOffset, xStride, yStride, nTokens;
         } push{uint32_t(w.cols), uint32_t(slice.rowCount), uint32_t(rowBytes(w.type, w.cols)), uint32_t(slice.firstRow),
-               uint32_t(w.cols),  uint32_t(w.rows),          nTokens};
+               integerDot ? uint32_t(w.cols / 32) : uint32_t(w.cols), uint32_t(w.rows), nTokens};
         const uint32_t rowTiles = uint32_t((slice.rowCount + kTileRows - 1) / kTileRows);
-        batch.dispatch(shader, {}, {slice.range, x, y}, &push, sizeof push, rowTiles, (nTokens + kTileTokens - 1) / kTileTokens);
+        batch.dispatch(shader, {}, {slice.range, integerDot ? *quantizedX : x, y}, &push, sizeof push, rowTiles,
+                       (nTokens + kTileTokens - 1) / kTileTokens);
     }
+}
+
+bool matMulUsesIntegerDot(const DeviceInfo& device, TensorType type) {
+    if (type != TensorType::Q4_0 && type != TensorType::Q8_0) return false;
+    if (!device.caps.integerDotProduct) return false;
+    if (const char* forced = std::getenv("LUCENT_VK_INTEGER_DOT")) return std::strcmp(forced, "0") != 0;
+    return device.caps.integerDotProduct4x8Accelerated;
+}
+
+void recordQuantizeActivations(ComputeBatch& batch, const BufferRange& x, const BufferRange& xq, uint32_t cols, uint32_t nTokens) {
+    const uint32_t push[] = {cols / 32, nTokens, cols};
+    const auto [gx, gy] = batch.groups1D((uint64_t(cols / 32) * nTokens + kKernelWorkgroup - 1) / kKernelWorkgroup);
+    batch.dispatch("quantize_q8", {kKernelWorkgroup}, {x, xq}, push, sizeof push, gx, gy);
 }
 
 } // namespace lucent::vk

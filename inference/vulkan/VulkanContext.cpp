@@ -71,11 +71,20 @@ Expected<void> VulkanContext::createDevice() {
     v12.storageBuffer8BitAccess = info_.caps.storageBuffer8Bit;
     v12.shaderInt8 = info_.caps.shaderInt8;
     std::vector<const char*> extensions;
+    void** tail = &v12.pNext;
+    auto chain = [&tail](auto& s) { *tail = &s; tail = &s.pNext; };
     if (info_.caps.subgroupSizeControl) {
         sizeControl.subgroupSizeControl = VK_TRUE;
         sizeControl.computeFullSubgroups = VK_TRUE;
-        v12.pNext = &sizeControl;
+        chain(sizeControl);
         if (info_.caps.apiVersion < VK_API_VERSION_1_3) extensions.push_back(VK_EXT_SUBGROUP_SIZE_CONTROL_EXTENSION_NAME);
+    }
+    // integer dot products: the prompt mat-mul for Q4_0/Q8_0 (matMulUsesIntegerDot)
+    VkPhysicalDeviceShaderIntegerDotProductFeatures dot{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_INTEGER_DOT_PRODUCT_FEATURES};
+    if (info_.caps.integerDotProduct) {
+        dot.shaderIntegerDotProduct = VK_TRUE;
+        chain(dot);
+        if (info_.caps.apiVersion < VK_API_VERSION_1_3) extensions.push_back(VK_KHR_SHADER_INTEGER_DOT_PRODUCT_EXTENSION_NAME);
     }
     if (info_.caps.memoryBudget) extensions.push_back(VK_EXT_MEMORY_BUDGET_EXTENSION_NAME);
 

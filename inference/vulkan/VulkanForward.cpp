@@ -4,6 +4,8 @@
 // params buffer on the device, so a recorded one-token step runs again for every token.
 #include "inference/vulkan/VulkanModel.h"
 
+#include <algorithm>
+
 namespace lucent::vk {
 
 void VulkanModel::recordForward(ComputeBatch& b, uint32_t pos0, uint32_t nTokens, bool wantLogits) {
@@ -16,9 +18,22 @@ void VulkanModel::recordForward(ComputeBatch& b, uint32_t pos0, uint32_t nTokens
     // A GPU batch shares each dequantized weight tile among 32 tokens (the tiled mat-mul); one token,
     // and a batch on a CPU device (MatVecShape::batchTokens), runs the mat-vec.
     const bool matVec = nTokens == 1 || matVecShape(b.context().info()).batchTokens > 0;
-    auto project = [&](int weight, const BufferRange& in, const BufferRange& out) {
+    // On devices with fast int8 dot products a batch's Q4_0/Q8_0 mat-muls read their input as 8-bit
+    // blocks: quantizeFor() converts it once for the projections that share it (then a barrier).
+    const BufferRange xq = wholeBuffer(*s_.xq);
+    auto quantizeFor = [&](std::initializer_list<int> weights, const BufferRange& in, uint32_t cols) -> const BufferRange* {
+        if (matVec) return nullptr;
+        const bool wanted = std::any_of(weights.begin(), weights.end(), [&](int weight) {
+            return matMulUsesIntegerDot(b.context().info(), store_->tensor(size_t(weight)).type);
+        });
+        if (!wanted) return nullptr;
+        recordQuantizeActivations(b, in, xq, cols, nTokens);
+        b.barrier();
+        return &xq;
+    };
+    auto project = [&](int weight, const BufferRange& in, const BufferRange& out, const BufferRange* quantized) {
         if (matVec) recordMatVec(b, store_->tensor(size_t(weight)), in, out, nTokens);
-        else recordMatMul(b, store_->tensor(size_t(weight)), in, out, nTokens);
+        else recordMatMul(b, store_->tensor(size_t(weight)), in, out, nTokens, quantized);
     };
     const uint32_t n = nTokens;
     // The mat-vec has epilogues (bias, residual, SwiGLU) instead of separate kernels; the tiled
@@ -43,9 +58,10 @@ void VulkanModel::recordForward(ComputeBatch& b, uint32_t pos0, uint32_t nTokens
         } else {
             recordRmsNorm(b, x, tensor(w.attnNorm), xb, c.nEmbd, n, c.eps);
             b.barrier();
-            project(w.wq, xb, q);
-            project(w.wk, xb, k);
-            project(w.wv, xb, v);
+            const BufferRange* quantized = quantizeFor({w.wq, w.wk, w.wv}, xb, c.nEmbd);
+            project(w.wq, xb, q, quantized);
+            project(w.wk, xb, k, quantized);
+            project(w.wv, xb, v, quantized);
         }
         b.barrier();
         if (w.bq >= 0 && !fusedQkv) {
@@ -72,7 +88,7 @@ void VulkanModel::recordForward(ComputeBatch& b, uint32_t pos0, uint32_t nTokens
         if (fused(w.wo)) {
             recordMatVec(b, store_->tensor(size_t(w.wo)), att, x, n, {nullptr, true});
         } else {
-            project(w.wo, att, xb);
+            project(w.wo, att, xb, quantizeFor({w.wo}, att, c.qDim()));
             b.barrier();
             recordAdd(b, x, xb, n * c.nEmbd);
         }
@@ -88,8 +104,9 @@ void VulkanModel::recordForward(ComputeBatch& b, uint32_t pos0, uint32_t nTokens
         } else {
             recordRmsNorm(b, x, tensor(w.ffnNorm), xb, c.nEmbd, n, c.eps);
             b.barrier();
-            project(w.wGate, xb, gate);
-            project(w.wUp, xb, up);
+            const BufferRange* quantized = quantizeFor({w.wGate, w.wUp}, xb, c.nEmbd);
+            project(w.wGate, xb, gate, quantized);
+            project(w.wUp, xb, up, quantized);
             b.barrier();
             recordSwiglu(b, gate, up, n * c.nFf);
         }
@@ -98,7 +115,7 @@ void VulkanModel::recordForward(ComputeBatch& b, uint32_t pos0, uint32_t nTokens
         if (fused(w.wDown)) {
             recordMatVec(b, store_->tensor(size_t(w.wDown)), gate, x, n, {nullptr, true});
         } else {
-            project(w.wDown, gate, xb);
+            project(w.wDown, gate, xb, quantizeFor({w.wDown}, gate, c.nFf));
             b.barrier();
             recordAdd(b, x, xb, n * c.nEmbd);
         }

@@ -14,7 +14,7 @@ HeadShape headShapeOf(const ModelConfig& c) { return HeadShape{c.nHead, c.nHeadK
 
 /// Bytes of the run buffers: allocateState() allocates them, runStateBytes() adds them up.
 struct RunSizes {
-    uint64_t x, q, kv, gate, partials, params, positionOffset, ropeTableOffset, logits;
+    uint64_t x, q, kv, gate, xq, partials, params, positionOffset, ropeTableOffset, logits;
 };
 
 RunSizes runSizes(const ModelConfig& c, const HeadShape& heads, uint32_t contextLength, uint32_t maxBatch, uint64_t alignment,
@@ -25,6 +25,8 @@ RunSizes runSizes(const ModelConfig& c, const HeadShape& heads, uint32_t context
     r.q = n * c.qDim() * 4;
     r.kv = n * c.kvDim() * 4;
     r.gate = n * c.nFf * 4;
+    // 8-bit activations for the integer-dot mat-mul: the widest input of a projection
+    r.xq = n * quantizedActivationBytes(std::max({c.nEmbd, c.qDim(), c.nFf}));
     r.partials =
         std::max(attentionPartialBytes(heads, attentionSplits(contextLength)), attentionPartialBytes(heads, batchSplits, maxBatch));
     // params: token ids, the position of the first (one uint32), the RoPE table; each bindable
@@ -126,8 +128,8 @@ Expected<void> VulkanModel::load(const VulkanModelOptions& options) {
 uint64_t VulkanModel::runStateBytes(const ModelConfig& config, uint32_t contextLength, uint32_t maxBatch, uint64_t bindingAlignment,
                                     bool withLogits) {
     const RunSizes r = runSizes(config, headShapeOf(config), contextLength, maxBatch, bindingAlignment, kBatchSplits);
-    // x, xb, hidden or logits (the other one a 4-byte placeholder); q, att; k, v; gate, up
-    return 2 * r.x + (withLogits ? r.logits : r.x) + 4 + 2 * r.q + 2 * r.kv + 2 * r.gate + r.partials + r.params;
+    // x, xb, hidden or logits (the other one a 4-byte placeholder); q, att; k, v; gate, up; xq
+    return 2 * r.x + (withLogits ? r.logits : r.x) + 4 + 2 * r.q + 2 * r.kv + 2 * r.gate + r.xq + r.partials + r.params;
 }
 
 Expected<void> VulkanModel::allocateState() {
@@ -157,6 +159,7 @@ Expected<void> VulkanModel::allocateState() {
         {&s_.att, r.q, MemoryUse::Device},
         {&s_.gate, r.gate, MemoryUse::Device},
         {&s_.up, r.gate, MemoryUse::Device},
+        {&s_.xq, r.xq, MemoryUse::Device},
         {&s_.partials, r.partials, MemoryUse::Device},
         {&s_.params, r.params, MemoryUse::Upload},
         // the last stage reads logits back, an earlier one the residual stream of every token
@@ -181,7 +184,7 @@ Expected<void> VulkanModel::allocateState() {
 uint64_t VulkanModel::deviceBytes() const {
     uint64_t bytes = store_->totalBytes();
     for (const auto* buffer :
-         {&s_.x, &s_.xb, &s_.q, &s_.k, &s_.v, &s_.att, &s_.gate, &s_.up, &s_.partials, &s_.params, &s_.logits, &s_.hidden})
+         {&s_.x, &s_.xb, &s_.q, &s_.k, &s_.v, &s_.att, &s_.gate, &s_.up, &s_.xq, &s_.partials, &s_.params, &s_.logits, &s_.hidden})
         bytes += (*buffer)->bytes();
     for (size_t l = 0; l < s_.keys.size(); ++l) bytes += s_.keys[l]->bytes() + s_.values[l]->bytes();
     return bytes;

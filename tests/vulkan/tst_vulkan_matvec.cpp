@@ -6,6 +6,7 @@
 #include "inference/cpu/MatMul.h"
 #include "inference/cpu/ThreadPool.h"
 #include "inference/quant/Dequantize.h"
+#include "inference/quant/Fp16.h"
 #include "inference/quant/Quantize.h"
 #include "inference/vulkan/Kernels.h"
 #include "tests/vulkan/VulkanTestSupport.h"
@@ -13,6 +14,7 @@
 #include <QTest>
 
 #include <cmath>
+#include <cstring>
 
 using namespace lucent;
 using namespace lucent::vk;
@@ -222,6 +224,100 @@ private slots:
               vsCpu.maxAbs, vsCpu.nmse);
         QVERIFY2(worstExcess <= 1.0, "a row differs from the exact product by more than fp32 rounding of Σ|w·x|");
         QVERIFY(vsCpu.nmse < 5e-4); // ggml test-backend-ops' mul_mat tolerance
+        QCOMPARE(gpu->context->validationErrors(), 0);
+    }
+
+    // The integer dot-product mat-mul (devices with fast int8 dot products; forced on here): x in
+    // Q8_0 blocks must be exactly what the CPU's Q8_0 quantizer makes, and y the exact product of
+    // the dequantized rows with those dequantized blocks, up to fp32 rounding of the per-block
+    // scaling; the CPU backend computes the same integer sums.
+    void integerDotMatMul_data() {
+        QTest::addColumn<TensorType>("type");
+        QTest::addColumn<int>("cols");
+        QTest::addColumn<int>("rows");
+        QTest::addColumn<int>("tokens");
+        QTest::addColumn<bool>("split");
+        for (TensorType type : {TensorType::Q4_0, TensorType::Q8_0}) {
+            const std::string name(tensorTypeName(type));
+            QTest::newRow((name + " 512x70, 45 tokens").c_str()) << type << 512 << 70 << 45 << false;
+            QTest::newRow((name + " 256x37 split in 8-row bindings, 33 tokens").c_str()) << type << 256 << 37 << 33 << true;
+            QTest::newRow((name + " 96x7 (3 blocks a row), 3 tokens").c_str()) << type << 96 << 7 << 3 << false;
+            QTest::newRow((name + " 1024x130, 64 tokens").c_str()) << type << 1024 << 130 << 64 << false;
+        }
+    }
+    void integerDotMatMul() {
+        QFETCH(TensorType, type);
+        QFETCH(int, cols);
+        QFETCH(int, rows);
+        QFETCH(int, tokens);
+        QFETCH(bool, split);
+        const TestMatrix m = makeMatrix(type, uint64_t(cols), uint64_t(rows), uint32_t(cols * 17 + rows));
+        auto gpu = openGpu(split ? rowBytes(type, uint64_t(cols)) * 8 : 0);
+        QVERIFY(gpu);
+        if (!gpu->context->info().caps.integerDotProduct) QSKIP("the device has no integer dot product");
+        qputenv("LUCENT_VK_INTEGER_DOT", "1");
+        const bool used = matMulUsesIntegerDot(gpu->context->info(), type);
+        qunsetenv("LUCENT_VK_INTEGER_DOT");
+        QVERIFY(used);
+        QVERIFY(!matMulUsesIntegerDot(gpu->context->info(), TensorType::Q4_K));
+        auto store = toDevice(*gpu, m);
+        QVERIFY(store);
+
+        const size_t n = size_t(tokens), c = size_t(cols), blocks = c / 32;
+        std::vector<float> x = test::randomFloats(c * n, 8, -3.0f, 3.0f);
+        std::fill_n(x.begin() + 32, 32, 0.0f); // an all-zero block: d = 0
+        auto xBuffer = gpu->upload(x);
+        auto xqBuffer = gpu->zeros(quantizedActivationBytes(uint32_t(cols)) * n);
+        auto yBuffer = gpu->zeros(uint64_t(rows) * n * 4);
+        const BufferRange xq = wholeBuffer(*xqBuffer);
+        qputenv("LUCENT_VK_INTEGER_DOT", "1");
+        gpu->batch->begin();
+        recordQuantizeActivations(*gpu->batch, wholeBuffer(*xBuffer), xq, uint32_t(cols), uint32_t(tokens));
+        gpu->batch->barrier();
+        recordMatMul(*gpu->batch, store->tensor(0), wholeBuffer(*xBuffer), wholeBuffer(*yBuffer), uint32_t(tokens), &xq);
+        auto ran = gpu->batch->submitAndWait();
+        qunsetenv("LUCENT_VK_INTEGER_DOT");
+        QVERIFY2(ran, ran ? "" : ran.error().message.c_str());
+
+        // the 8-bit blocks: 32 quants then d as a float, against the CPU's Q8_0 blocks (fp16 d, quants)
+        const std::vector<float> xqWords = test::readFloats(*xqBuffer, blocks * n * 9);
+        const std::vector<uint8_t> cpuBlocks = quantize(TensorType::Q8_0, x, c);
+        size_t differentQuants = 0, differentScales = 0;
+        for (size_t b = 0; b < blocks * n; ++b) {
+            const uint8_t* cpu = cpuBlocks.data() + b * 34;
+            uint16_t d = 0;
+            std::memcpy(&d, cpu, 2);
+            differentScales += xqWords[b * 9 + 8] != halfToFloat(d);
+            differentQuants += std::memcmp(reinterpret_cast<const uint8_t*>(&xqWords[b * 9]), cpu + 2, 32) != 0;
+        }
+        QCOMPARE(differentScales, size_t(0));
+        QCOMPARE(differentQuants, size_t(0));
+
+        // y against the exact product with the dequantized blocks
+        std::vector<float> xHat(c * n);
+        for (size_t t = 0; t < n; ++t) dequantizeRow(TensorType::Q8_0, cpuBlocks.data() + t * blocks * 34, xHat.data() + t * c, c);
+        const std::vector<float> y = test::readFloats(*yBuffer, size_t(rows) * n);
+        const double relative = double(blocks + 2) * 0x1p-24; // one rounding per block's scaled sum, and the two scales
+        double worstExcess = 0.0;
+        for (size_t t = 0; t < n; ++t)
+            for (size_t r = 0; r < size_t(rows); ++r) {
+                double sum = 0.0, magnitude = 0.0;
+                for (size_t k = 0; k < c; ++k) {
+                    const double p = double(m.dequantized[r * c + k]) * double(xHat[t * c + k]);
+                    sum += p;
+                    magnitude += std::abs(p);
+                }
+                worstExcess = std::max(worstExcess, std::abs(double(y[t * size_t(rows) + r]) - sum) / (relative * magnitude + 1e-7));
+            }
+        ThreadPool pool(1);
+        std::vector<uint8_t> activations(matMulActivationBytes(c, n));
+        std::vector<float> cpu(y.size());
+        matMul(WeightView{m.bytes.data(), type, uint64_t(cols), uint64_t(rows)}, x.data(), n, cpu.data(), pool, MatMulScratch{activations.data()});
+        const auto vsCpu = test::compare(y, cpu);
+        qInfo("worst difference from the exact sums: %.3g of the fp32 bound; vs CPU backend: max |diff| %.3g, NMSE %.3g", worstExcess,
+              vsCpu.maxAbs, vsCpu.nmse);
+        QVERIFY2(worstExcess <= 1.0, "a row differs from the exact product by more than fp32 rounding");
+        QVERIFY(vsCpu.nmse < 1e-10);
         QCOMPARE(gpu->context->validationErrors(), 0);
     }
 

@@ -5,7 +5,13 @@
 //
 //   lucent_bench_vulkan_kernels [--device I] [--types Q4_0,Q8_0,Q4_K,Q6_K] [--shape 1.5b|7b|tiny]
 //                               [--runs 20] [--bandwidth-mib 512] [--attention KVLEN[,TOKENS]] [--kv-cache f16|q8_0]
+//                               [--prompt TOKENS]
 //
+// --prompt times a prompt batch of TOKENS tokens through each matrix three ways: the fp32 tiles
+// (recordMatMul), the integer dot-product tiles with the activations' 8-bit conversion (Q4_0/Q8_0
+// on devices with VK_KHR_shader_integer_dot_product, accelerated or not), and the mat-vec run on
+// the whole batch (what CPU devices use) — the choice matMulUsesIntegerDot and
+// MatVecShape::batchTokens make, to be measured on each kind of GPU.
 // --attention times only attention over a KV cache (fp16, or --kv-cache q8_0: 8-bit blocks) of KVLEN positions with the shape's heads
 // (1.5b: 12/2 heads of 128; 7b: 28/4) for TOKENS query tokens (default 1: decode), to judge long
 // contexts (a reasoning trace of 8,000 tokens) against the mat-vecs of one token.
@@ -25,7 +31,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <functional>
 #include <random>
 #include <string>
 #include <vector>
@@ -43,6 +51,7 @@ struct Options {
     uint64_t bandwidthMib = 512;
     uint32_t attentionKv = 0, attentionTokens = 1; ///< --attention: only attention
     KvCacheType kvCache = KvCacheType::F16;        ///< --kv-cache
+    uint32_t promptTokens = 0;                     ///< --prompt: prompt-batch kernels instead of the decode mat-vec
 };
 
 struct Matrix {
@@ -81,7 +90,13 @@ bool parse(int argc, char** argv, Options& o) {
             o.attentionKv = kv;
             o.attentionTokens = tokens;
         }
-        else if (a == "--kv-cache" && hasValue) {
+        else if (a == "--prompt" && hasValue) {
+            o.promptTokens = uint32_t(std::max(0, std::atoi(argv[++i])));
+            if (o.promptTokens < 2) {
+                std::fprintf(stderr, "error: --prompt takes a batch of at least 2 tokens\n");
+                return false;
+            }
+        } else if (a == "--kv-cache" && hasValue) {
             const std::string type = argv[++i];
             if (type != "f16" && type != "q8_0") {
                 std::fprintf(stderr, "error: --kv-cache takes f16 or q8_0\n");
@@ -177,6 +192,52 @@ int benchAttention(const Options& o, VulkanContext& device, ComputeBatch& batch)
     return 0;
 }
 
+/// One prompt batch through `w` with each kernel that can run it; a line per kernel.
+int benchPrompt(const Options& o, VulkanContext& device, ComputeBatch& batch, const DeviceTensor& w, const char* name) {
+    const uint32_t n = o.promptTokens, cols = uint32_t(w.cols);
+    auto x = DeviceBuffer::create(device, uint64_t(n) * cols * 4, MemoryUse::Device);
+    auto xq = DeviceBuffer::create(device, std::max<uint64_t>(4, quantizedActivationBytes(cols) * n), MemoryUse::Device);
+    auto y = DeviceBuffer::create(device, uint64_t(n) * w.rows * 4, MemoryUse::Device);
+    if (!x || !xq || !y) {
+        std::fprintf(stderr, "error: out of device memory for a batch of %u tokens\n", n);
+        return 1;
+    }
+    batch.begin();
+    batch.fill(wholeBuffer(**x), 0x3f000000u); // 0.5
+    if (auto ran = batch.submitAndWait(); !ran) return 1;
+    const BufferRange quantized = wholeBuffer(**xq);
+    setenv("LUCENT_VK_INTEGER_DOT", "1", 1); // wherever the feature exists, accelerated or not
+    const bool integerDot = matMulUsesIntegerDot(device.info(), w.type);
+    const struct {
+        const char* kernel;
+        bool available;
+        std::function<void()> record;
+    } ways[] = {
+        {"fp32 tiles", true, [&] { recordMatMul(batch, w, wholeBuffer(**x), wholeBuffer(**y), n); }},
+        {"int8 tiles", integerDot,
+         [&] {
+             recordQuantizeActivations(batch, wholeBuffer(**x), quantized, cols, n);
+             batch.barrier();
+             recordMatMul(batch, w, wholeBuffer(**x), wholeBuffer(**y), n, &quantized);
+         }},
+        {"mat-vec", true, [&] { recordMatVec(batch, w, wholeBuffer(**x), wholeBuffer(**y), n); }},
+    };
+    for (const auto& way : ways) {
+        if (!way.available) continue;
+        auto timing = timeBatches(batch, o.runs, way.record);
+        if (!timing) {
+            std::fprintf(stderr, "error: %s\n", timing.error().message.c_str());
+            return 1;
+        }
+        const double flops = 2.0 * double(w.rows) * double(w.cols) * n;
+        std::printf("%-6s %-12s %7llu×%-6llu %-10s %9.3f %9.3f %10.1f\n", std::string(tensorTypeName(w.type)).c_str(), name,
+                    static_cast<unsigned long long>(w.rows), static_cast<unsigned long long>(w.cols), way.kernel, timing->minMs,
+                    timing->medianMs, flops / timing->minMs / 1e6);
+    }
+    unsetenv("LUCENT_VK_INTEGER_DOT");
+    return 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -200,7 +261,11 @@ int main(int argc, char** argv) {
     const MatVecShape layout = matVecShape(device.info());
     std::printf("device: %s; mat-vec: %u invocations × %u rows per workgroup, %s\n", device.info().name.c_str(), layout.workgroup, layout.rows,
                 layout.subgroups ? "subgroup sums" : "shared-memory sums");
-    std::printf("%-6s %-12s %14s %9s %9s %10s %9s\n", "type", "matrix", "rows×cols", "min ms", "median", "Gweight/s", "GB/s");
+    if (o.promptTokens > 0)
+        std::printf("prompt batch of %u tokens\n%-6s %-12s %14s %-10s %9s %9s %10s\n", o.promptTokens, "type", "matrix", "rows×cols", "kernel",
+                    "min ms", "median", "GFLOP/s");
+    else
+        std::printf("%-6s %-12s %14s %9s %9s %10s %9s\n", "type", "matrix", "rows×cols", "min ms", "median", "Gweight/s", "GB/s");
     for (TensorType type : o.types) {
         for (const Matrix& m : matricesOf(o.shape)) {
             const std::vector<TensorShape> shapes{{m.name, type, m.cols, m.rows}};
@@ -214,6 +279,10 @@ int main(int argc, char** argv) {
             if (auto up = (*store)->upload(**uploader, 0, bytes.data()); !up || !(*uploader)->finish()) {
                 std::fprintf(stderr, "error: the upload failed\n");
                 return 1;
+            }
+            if (o.promptTokens > 0) {
+                if (int failed = benchPrompt(o, device, **batch, (*store)->tensor(0), m.name)) return failed;
+                continue;
             }
             auto x = DeviceBuffer::create(device, m.cols * 4, MemoryUse::Upload);
             auto y = DeviceBuffer::create(device, m.rows * 4, MemoryUse::Device);
@@ -232,6 +301,7 @@ int main(int argc, char** argv) {
                         weights / timing->minMs / 1e6, double(bytes.size()) / timing->minMs / 1e6);
         }
     }
+    if (o.promptTokens > 0) return 0;
     // bandwidth probe: one device-local buffer read once per run
     const uint64_t bytes = std::min<uint64_t>(o.bandwidthMib << 20, device.limits().maxBindingBytes) / 16 * 16;
     auto source = DeviceBuffer::create(device, bytes, MemoryUse::Device);
