@@ -33,7 +33,7 @@ void recordAttention(ComputeBatch& batch, const HeadShape& shape, const BufferRa
     const DeviceInfo& device = batch.context().info();
     const uint32_t lanes = device.caps.subgroupSize;
     // a CPU's SIMD vector as the subgroup (lavapipe): lanes own 16-byte slices of the head
-    const bool simdLanes = variant == AttentionVariant::Auto && device.kind == DeviceKind::Cpu && device.caps.subgroupArithmetic &&
+    const bool simdLanes = variant == AttentionVariant::Auto && choosesCpuKernels(device) && usesSubgroupArithmetic(device) &&
                            device.caps.subgroupShuffle && lanes >= 4 && lanes <= 64 && shape.headDim % (8 * lanes) == 0;
     if (simdLanes)
         batch.dispatch("attention_sg", {lanes, shape.headDim / (8 * lanes), q8}, {q, cache.keys, cache.values, partials, position}, &push,

@@ -31,6 +31,16 @@ void recordSwiglu(ComputeBatch& batch, const BufferRange& gate, const BufferRang
 void recordRmsNorm(ComputeBatch& batch, const BufferRange& x, const BufferRange& weight, const BufferRange& out, uint32_t n,
                    uint32_t rows, float eps);
 
+/// @brief Whether kernels are chosen for a CPU device (lavapipe: SIMD-lane attention, texel
+/// loads, prompts through the mat-vec) rather than for a GPU. LUCENT_VK_KERNELS=gpu makes a CPU
+/// device take a GPU's choices, so lavapipe tests the kernels real GPUs run (with
+/// LP_NATIVE_VECTOR_WIDTH=1024 at NVIDIA's subgroup size of 32, 512 at 16, 128 at 4).
+bool choosesCpuKernels(const DeviceInfo& device);
+
+/// @brief Whether kernels sum with subgroup arithmetic (where the device has it; LUCENT_VK_SUBGROUPS=0
+/// takes the shared-memory sums of devices without it, to test them).
+bool usesSubgroupArithmetic(const DeviceInfo& device);
+
 /// @brief How the decode mat-vec kernel is laid out on a device (its specialization constants).
 struct MatVecShape {
     uint32_t workgroup = 64; ///< invocations per workgroup (a power of two)

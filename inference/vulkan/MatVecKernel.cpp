@@ -5,8 +5,9 @@
 #include <algorithm>
 #include <cassert>
 #include <cctype>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <string>
 
 namespace lucent::vk {
@@ -21,9 +22,21 @@ std::string variant(const char* kernel, TensorType type) {
 
 } // namespace
 
+bool choosesCpuKernels(const DeviceInfo& device) {
+    if (device.kind != DeviceKind::Cpu) return false;
+    const char* forced = std::getenv("LUCENT_VK_KERNELS");
+    return !forced || std::strcmp(forced, "gpu") != 0;
+}
+
+bool usesSubgroupArithmetic(const DeviceInfo& device) {
+    if (!device.caps.subgroupArithmetic) return false;
+    const char* forced = std::getenv("LUCENT_VK_SUBGROUPS");
+    return !forced || std::strcmp(forced, "0") != 0;
+}
+
 MatVecShape matVecShape(const DeviceInfo& device) {
     MatVecShape shape;
-    if (device.kind == DeviceKind::Cpu) {
+    if (choosesCpuKernels(device)) {
         // lavapipe runs a workgroup as SIMD vectors of subgroupSize lanes, one after another: one
         // vector per workgroup needs no barrier, and 8 rows per x load amortise the (gathered) loads
         shape.workgroup = std::max<uint32_t>(device.caps.subgroupSize, 4);
@@ -47,7 +60,7 @@ MatVecShape matVecShape(const DeviceInfo& device) {
             shape.batchTokens = tokens;
         }
     }
-    shape.subgroups = device.caps.subgroupArithmetic;
+    shape.subgroups = usesSubgroupArithmetic(device);
     return shape;
 }
 
