@@ -32,7 +32,14 @@ void recordMatMul(ComputeBatch& batch, const DeviceTensor& w, const BufferRange&
 }
 
 bool matMulUsesIntegerDot(const DeviceInfo& device, TensorType type) {
-    if (type != TensorType::Q4_0 && type != TensorType::Q8_0) return false;
+    switch (type) {
+    case TensorType::Q4_0:
+    case TensorType::Q8_0:
+    case TensorType::Q4_K:
+    case TensorType::Q5_K:
+    case TensorType::Q6_K: break;
+    default: return false;
+    }
     if (!device.caps.integerDotProduct) return false;
     if (const char* forced = std::getenv("LUCENT_VK_INTEGER_DOT")) return std::strcmp(forced, "0") != 0;
     return device.caps.integerDotProduct4x8Accelerated;
