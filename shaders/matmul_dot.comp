@@ -4,9 +4,10 @@
 // int8 dot products (VK_KHR_shader_integer_dot_product; DeviceCapabilities::integerDotProduct). X
 // comes as quantize_q8.comp's 8-bit blocks, so each 32-column unit of a row and a token is integer
 // sums of four-way dot products, scaled by the weights' and the block's d (and, for the K-quants'
-// minimums, the block's Σ q) — llama.cpp's MMQ scheme, and the CPU backend's arithmetic for Q4_0/Q8_0. The tiling is matmul.comp's: 64 rows × 32 tokens per workgroup of 128
-// invocations, each accumulating 4 rows × 4 tokens; the tiles hold packed int8 instead of floats
-// (a quarter of the shared memory and of its reads).
+// minimums, the block's Σ q) — llama.cpp's MMQ scheme, and the CPU backend's arithmetic for
+// Q4_0/Q8_0. The tiling is matmul.comp's: 64 rows × 32 tokens per workgroup of 128 invocations,
+// each accumulating 4 rows × 4 tokens; the tiles hold packed int8 instead of floats (a quarter of
+// the shared memory and of its reads).
 #extension GL_GOOGLE_include_directive : require
 #extension GL_EXT_spirv_intrinsics : require
 

@@ -79,7 +79,7 @@ Expected<void> VulkanContext::createDevice() {
         chain(sizeControl);
         if (info_.caps.apiVersion < VK_API_VERSION_1_3) extensions.push_back(VK_EXT_SUBGROUP_SIZE_CONTROL_EXTENSION_NAME);
     }
-    // integer dot products: the prompt mat-mul for Q4_0/Q8_0 (matMulUsesIntegerDot)
+    // integer dot products: the prompt mat-mul for Q4_0/Q8_0/K-quants (matMulUsesIntegerDot)
     VkPhysicalDeviceShaderIntegerDotProductFeatures dot{VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_SHADER_INTEGER_DOT_PRODUCT_FEATURES};
     if (info_.caps.integerDotProduct) {
         dot.shaderIntegerDotProduct = VK_TRUE;

@@ -18,8 +18,9 @@ void VulkanModel::recordForward(ComputeBatch& b, uint32_t pos0, uint32_t nTokens
     // A GPU batch shares each dequantized weight tile among 32 tokens (the tiled mat-mul); one token,
     // and a batch on a CPU device (MatVecShape::batchTokens), runs the mat-vec.
     const bool matVec = nTokens == 1 || matVecShape(b.context().info()).batchTokens > 0;
-    // On devices with fast int8 dot products a batch's Q4_0/Q8_0 mat-muls read their input as 8-bit
-    // blocks: quantizeFor() converts it once for the projections that share it (then a barrier).
+    // On devices with fast int8 dot products a batch's Q4_0/Q8_0/K-quant mat-muls read their input
+    // as 8-bit blocks: quantizeFor() converts it once for the projections that share it (then a
+    // barrier).
     const BufferRange xq = wholeBuffer(*s_.xq);
     auto quantizeFor = [&](std::initializer_list<int> weights, const BufferRange& in, uint32_t cols) -> const BufferRange* {
         if (matVec) return nullptr;

@@ -8,9 +8,9 @@
 //                               [--prompt TOKENS]
 //
 // --prompt times a prompt batch of TOKENS tokens through each matrix three ways: the fp32 tiles
-// (recordMatMul), the integer dot-product tiles with the activations' 8-bit conversion (Q4_0/Q8_0
-// on devices with VK_KHR_shader_integer_dot_product, accelerated or not), and the mat-vec run on
-// the whole batch (what CPU devices use) — the choice matMulUsesIntegerDot and
+// (recordMatMul), the integer dot-product tiles with the activations' 8-bit conversion (Q4_0, Q8_0
+// and K-quants on devices with VK_KHR_shader_integer_dot_product, accelerated or not), and the
+// mat-vec run on the whole batch (what CPU devices use) — the choice matMulUsesIntegerDot and
 // MatVecShape::batchTokens make, to be measured on each kind of GPU.
 // --attention times only attention over a KV cache (fp16, or --kv-cache q8_0: 8-bit blocks) of KVLEN positions with the shape's heads
 // (1.5b: 12/2 heads of 128; 7b: 28/4) for TOKENS query tokens (default 1: decode), to judge long
