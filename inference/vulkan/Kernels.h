@@ -85,14 +85,18 @@ void recordGatedMatVec(ComputeBatch& batch, const DeviceTensor& gate, const Devi
 /// @brief y[t] = W · x[t] for a batch of nTokens tokens, as recordMatVec, with a tiled
 /// matrix-matrix kernel (64 rows × 32 tokens per workgroup, each weight dequantized once per
 /// tile into shared memory, fp32 accumulation): what prompt processing uses. Given `quantizedX`
-/// (recordQuantizeActivations of x) and where matMulUsesIntegerDot, the tiles hold int8 and the
-/// sums are integer dot products (matmul_dot.comp), as llama.cpp's MMQ kernels compute.
+/// (recordQuantizeActivations of x) and a weight type integerDotAvailable for, the tiles hold int8
+/// and the sums are integer dot products (matmul_dot.comp), as llama.cpp's MMQ kernels compute.
 void recordMatMul(ComputeBatch& batch, const DeviceTensor& w, const BufferRange& x, const BufferRange& y, uint32_t nTokens,
                   const BufferRange* quantizedX = nullptr);
 
-/// @brief Whether recordMatMul multiplies weights of `type` with integer dot products on `device`:
-/// Q4_0, Q8_0, Q4_K, Q5_K and Q6_K where the device's packed int8 dot product is accelerated.
-/// LUCENT_VK_INTEGER_DOT=1 turns it on wherever the feature exists (tests on lavapipe), 0 off.
+/// @brief Whether recordMatMul can multiply weights of `type` with integer dot products on
+/// `device`: Q4_0, Q8_0, Q4_K, Q5_K and Q6_K where the device has VK_KHR_shader_integer_dot_product.
+bool integerDotAvailable(const DeviceInfo& device, TensorType type);
+
+/// @brief Whether prompts should take that path: where it is available and the device's packed
+/// int8 dot product is accelerated. LUCENT_VK_INTEGER_DOT=1 turns it on wherever it is available
+/// (tests on lavapipe), 0 off.
 bool matMulUsesIntegerDot(const DeviceInfo& device, TensorType type);
 
 /// @brief Bytes per token of recordQuantizeActivations' output for rows of `cols` floats.

@@ -16,7 +16,7 @@ constexpr uint32_t kTileTokens = 32;
 
 void recordMatMul(ComputeBatch& batch, const DeviceTensor& w, const BufferRange& x, const BufferRange& y, uint32_t nTokens,
                   const BufferRange* quantizedX) {
-    const bool integerDot = quantizedX && matMulUsesIntegerDot(batch.context().info(), w.type);
+    const bool integerDot = quantizedX && integerDotAvailable(batch.context().info(), w.type);
     std::string shader = integerDot ? "matmul_dot_" : "matmul_";
     for (char c : tensorTypeName(w.type)) shader += char(std::tolower(static_cast<unsigned char>(c)));
     for (const TensorSlice& slice : w.slices) {
@@ -31,16 +31,19 @@ void recordMatMul(ComputeBatch& batch, const DeviceTensor& w, const BufferRange&
     }
 }
 
-bool matMulUsesIntegerDot(const DeviceInfo& device, TensorType type) {
+bool integerDotAvailable(const DeviceInfo& device, TensorType type) {
     switch (type) {
     case TensorType::Q4_0:
     case TensorType::Q8_0:
     case TensorType::Q4_K:
     case TensorType::Q5_K:
-    case TensorType::Q6_K: break;
+    case TensorType::Q6_K: return device.caps.integerDotProduct;
     default: return false;
     }
-    if (!device.caps.integerDotProduct) return false;
+}
+
+bool matMulUsesIntegerDot(const DeviceInfo& device, TensorType type) {
+    if (!integerDotAvailable(device, type)) return false;
     if (const char* forced = std::getenv("LUCENT_VK_INTEGER_DOT")) return std::strcmp(forced, "0") != 0;
     return device.caps.integerDotProduct4x8Accelerated;
 }

@@ -227,7 +227,7 @@ private slots:
         QCOMPARE(gpu->context->validationErrors(), 0);
     }
 
-    // The integer dot-product mat-mul (devices with fast int8 dot products; forced on here): x in
+    // The integer dot-product mat-mul (where the device has integer dot products at all): x in
     // Q8_0 blocks must be exactly what the CPU's Q8_0 quantizer makes, and y the exact product of
     // the dequantized rows with those dequantized blocks, up to fp32 rounding of the per-block
     // scaling; for Q4_0/Q8_0 the CPU backend computes the same integer sums.
@@ -256,11 +256,13 @@ private slots:
         auto gpu = openGpu(split ? rowBytes(type, uint64_t(cols)) * 8 : 0);
         QVERIFY(gpu);
         if (!gpu->context->info().caps.integerDotProduct) QSKIP("the device has no integer dot product");
-        qputenv("LUCENT_VK_INTEGER_DOT", "1");
-        const bool used = matMulUsesIntegerDot(gpu->context->info(), type);
+        QVERIFY(integerDotAvailable(gpu->context->info(), type));
+        QVERIFY(!integerDotAvailable(gpu->context->info(), TensorType::Q4_1));
+        qputenv("LUCENT_VK_INTEGER_DOT", "1"); // forced on where available, off by 0
+        QVERIFY(matMulUsesIntegerDot(gpu->context->info(), type));
+        qputenv("LUCENT_VK_INTEGER_DOT", "0");
+        QVERIFY(!matMulUsesIntegerDot(gpu->context->info(), type));
         qunsetenv("LUCENT_VK_INTEGER_DOT");
-        QVERIFY(used);
-        QVERIFY(!matMulUsesIntegerDot(gpu->context->info(), TensorType::Q4_1));
         auto store = toDevice(*gpu, m);
         QVERIFY(store);
 
@@ -271,13 +273,11 @@ private slots:
         auto xqBuffer = gpu->zeros(quantizedActivationBytes(uint32_t(cols)) * n);
         auto yBuffer = gpu->zeros(uint64_t(rows) * n * 4);
         const BufferRange xq = wholeBuffer(*xqBuffer);
-        qputenv("LUCENT_VK_INTEGER_DOT", "1");
         gpu->batch->begin();
         recordQuantizeActivations(*gpu->batch, wholeBuffer(*xBuffer), xq, uint32_t(cols), uint32_t(tokens));
         gpu->batch->barrier();
         recordMatMul(*gpu->batch, store->tensor(0), wholeBuffer(*xBuffer), wholeBuffer(*yBuffer), uint32_t(tokens), &xq);
         auto ran = gpu->batch->submitAndWait();
-        qunsetenv("LUCENT_VK_INTEGER_DOT");
         QVERIFY2(ran, ran ? "" : ran.error().message.c_str());
 
         // the 8-bit blocks: 32 quants then d as a float, against the CPU's Q8_0 blocks (fp16 d, quants)

@@ -10,7 +10,7 @@
 // --prompt times a prompt batch of TOKENS tokens through each matrix three ways: the fp32 tiles
 // (recordMatMul), the integer dot-product tiles with the activations' 8-bit conversion (Q4_0, Q8_0
 // and K-quants on devices with VK_KHR_shader_integer_dot_product, accelerated or not), and the
-// mat-vec run on the whole batch (what CPU devices use) — the choice matMulUsesIntegerDot and
+// mat-vec run on the whole batch (what CPU devices use) — the choices matMulUsesIntegerDot and
 // MatVecShape::batchTokens make, to be measured on each kind of GPU.
 // --attention times only attention over a KV cache (fp16, or --kv-cache q8_0: 8-bit blocks) of KVLEN positions with the shape's heads
 // (1.5b: 12/2 heads of 128; 7b: 28/4) for TOKENS query tokens (default 1: decode), to judge long
@@ -206,8 +206,7 @@ int benchPrompt(const Options& o, VulkanContext& device, ComputeBatch& batch, co
     batch.fill(wholeBuffer(**x), 0x3f000000u); // 0.5
     if (auto ran = batch.submitAndWait(); !ran) return 1;
     const BufferRange quantized = wholeBuffer(**xq);
-    setenv("LUCENT_VK_INTEGER_DOT", "1", 1); // wherever the feature exists, accelerated or not
-    const bool integerDot = matMulUsesIntegerDot(device.info(), w.type);
+    const bool integerDot = integerDotAvailable(device.info(), w.type); // accelerated or not
     const struct {
         const char* kernel;
         bool available;
@@ -234,7 +233,6 @@ int benchPrompt(const Options& o, VulkanContext& device, ComputeBatch& batch, co
                     static_cast<unsigned long long>(w.rows), static_cast<unsigned long long>(w.cols), way.kernel, timing->minMs,
                     timing->medianMs, flops / timing->minMs / 1e6);
     }
-    unsetenv("LUCENT_VK_INTEGER_DOT");
     return 0;
 }
 
