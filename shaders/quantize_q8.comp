@@ -1,9 +1,9 @@
 #version 450
 // Activations → 8-bit blocks for the integer dot-product mat-mul (matmul_dot.comp): each run of 32
-// floats of a token's row becomes 32 int8 quants with Q8_0's rounding (inference/quant/Quantize.cpp,
-// ggml's quantize_row_q8_0: d = max|x| / 127, q = round(x / d) half away from zero, d kept
-// fp16-rounded). That is what llama.cpp's CPU build and Lucent's CPU backend do to activations for
-// their integer dot products. A block is 9 words: the 32 quants packed four to a word, lowest first,
+// floats of a token's row becomes 32 int8 quants as the CPU backend rounds activations for Q4_0/Q8_0
+// weights (inference/cpu/QuantizedActivations.cpp, ggml's quantize_row_q8_0): d = max|x| / 127 kept
+// fp16-rounded, q = round(x / d) half away from zero — what llama.cpp's CPU build does for its
+// integer dot products. A block is 9 words: the 32 quants packed four to a word, lowest first,
 // then d as a float. One invocation per block; tokens are rows of xStride floats.
 #extension GL_GOOGLE_include_directive : require
 #extension GL_EXT_control_flow_attributes : require

@@ -121,14 +121,15 @@ std::string_view deviceKindName(DeviceKind kind) {
     return "other";
 }
 
-DeviceInfo probeDevice(VkPhysicalDevice device) {
+DeviceInfo probeDevice(VkPhysicalDevice device, uint32_t instanceVersion) {
     DeviceInfo info;
     info.physical = device;
     VkPhysicalDeviceProperties basic;
     vkGetPhysicalDeviceProperties(device, &basic);
     info.name = basic.deviceName;
     info.kind = kindOf(basic.deviceType);
-    info.caps.apiVersion = basic.apiVersion;
+    // what Lucent may use: a 1.3 driver behind an instance of 1.2 offers 1.2 (and extensions)
+    info.caps.apiVersion = std::min(basic.apiVersion, instanceVersion);
     if (basic.apiVersion < VK_API_VERSION_1_2) {
         info.unsupportedReason = info.name + " only supports Vulkan " + std::to_string(VK_API_VERSION_MAJOR(basic.apiVersion)) + "." +
                                  std::to_string(VK_API_VERSION_MINOR(basic.apiVersion)) + "; Lucent needs Vulkan 1.2.";

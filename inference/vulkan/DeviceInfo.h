@@ -75,7 +75,8 @@ struct DeviceInfo {
 };
 
 /// @brief Queries name, kind, UUID, features, limits and heaps of `device`, and whether it meets
-/// Lucent's floor (Vulkan 1.2 and 16-bit storage buffers).
-DeviceInfo probeDevice(VkPhysicalDevice device);
+/// Lucent's floor (Vulkan 1.2 and 16-bit storage buffers). caps.apiVersion is the device's,
+/// capped at `instanceVersion` (the instance's): what may be used through that instance.
+DeviceInfo probeDevice(VkPhysicalDevice device, uint32_t instanceVersion);
 
 } // namespace lucent::vk

@@ -21,7 +21,7 @@ std::vector<DeviceInfo> orderDevices(std::vector<DeviceInfo> probed) {
 
 std::vector<DeviceInfo> listDevices(const VulkanInstance& instance) {
     std::vector<DeviceInfo> probed;
-    for (VkPhysicalDevice device : instance.physicalDevices()) probed.push_back(probeDevice(device));
+    for (VkPhysicalDevice device : instance.physicalDevices()) probed.push_back(probeDevice(device, instance.apiVersion()));
     return orderDevices(std::move(probed));
 }
 

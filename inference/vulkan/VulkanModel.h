@@ -78,7 +78,7 @@ private:
     /// @brief Activations of up to maxBatch tokens, on the device (llama2.c's RunState).
     struct RunState {
         std::unique_ptr<DeviceBuffer> x, xb, q, k, v, att, gate, up, partials; ///< device-local
-        std::unique_ptr<DeviceBuffer> xq; ///< device-local: a projection's input in 8-bit blocks (integer-dot mat-mul)
+        std::unique_ptr<DeviceBuffer> xq;                                      ///< device-local: 8-bit blocks (integer-dot mat-mul)
         std::unique_ptr<DeviceBuffer> params;                                  ///< host-written: token ids, position, RoPE table
         std::unique_ptr<DeviceBuffer> logits;                                  ///< host-read
         std::unique_ptr<DeviceBuffer> hidden;                                  ///< host-read: x of a partial model

@@ -108,6 +108,24 @@ private slots:
         QCOMPARE((*context)->validationErrors(), 0);
     }
 
+    // The 'devices' CTest profiles (tests/vulkan/CMakeLists.txt) get the device they ask for:
+    // lavapipe's subgroup size from LP_NATIVE_VECTOR_WIDTH, a GPU's kernel choices from
+    // LUCENT_VK_KERNELS=gpu, shared-memory sums from LUCENT_VK_SUBGROUPS=0.
+    void profileVariablesTakeEffect() {
+        ContextOptions options;
+        auto context = VulkanContext::create(options);
+        QVERIFY2(context, context ? "" : context.error().message.c_str());
+        const DeviceInfo& device = (*context)->info();
+        if (device.kind != DeviceKind::Cpu) QSKIP("the profiles are for lavapipe");
+        const int width = qEnvironmentVariableIntValue("LP_NATIVE_VECTOR_WIDTH");
+        if (width > 0) QCOMPARE(device.caps.subgroupSize, uint32_t(width / 32));
+        QCOMPARE(choosesCpuKernels(device), qgetenv("LUCENT_VK_KERNELS") != "gpu");
+        QCOMPARE(matVecShape(device).batchTokens == 0, qgetenv("LUCENT_VK_KERNELS") == "gpu");
+        QCOMPARE(usesSubgroupArithmetic(device), device.caps.subgroupArithmetic && qgetenv("LUCENT_VK_SUBGROUPS") != "0");
+        qInfo("%s: subgroups of %u, %s kernel choices, %s sums", device.name.c_str(), device.caps.subgroupSize,
+              choosesCpuKernels(device) ? "CPU" : "GPU", usesSubgroupArithmetic(device) ? "subgroup" : "shared-memory");
+    }
+
     void validationCountsAMissingBarrier() {
         // The counter the kernel tests assert on must really count: read what the previous
         // dispatch wrote with no barrier between them, and synchronization validation objects.

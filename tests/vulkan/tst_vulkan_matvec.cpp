@@ -4,9 +4,9 @@
 // quantized weights, as llama.cpp does). Shapes are not multiples of the workgroup or of the
 // 64-row × 32-token tile, K = 256·m; one case per type splits the weights across several bindings.
 #include "inference/cpu/MatMul.h"
+#include "inference/cpu/QuantizedActivations.h"
 #include "inference/cpu/ThreadPool.h"
 #include "inference/quant/Dequantize.h"
-#include "inference/quant/Fp16.h"
 #include "inference/quant/Quantize.h"
 #include "inference/vulkan/Kernels.h"
 #include "tests/vulkan/VulkanTestSupport.h"
@@ -228,8 +228,8 @@ private slots:
     }
 
     // The integer dot-product mat-mul (where the device has integer dot products at all): x in
-    // Q8_0 blocks must be exactly what the CPU's Q8_0 quantizer makes, and y the exact product of
-    // the dequantized rows with those dequantized blocks, up to fp32 rounding of the per-block
+    // 8-bit blocks must be what the CPU backend's activation quantizer makes, and y the exact
+    // product of the dequantized rows with those blocks, up to fp32 rounding of the per-block
     // scaling; for Q4_0/Q8_0 the CPU backend computes the same integer sums.
     void integerDotMatMul_data() {
         QTest::addColumn<TensorType>("type");
@@ -280,23 +280,39 @@ private slots:
         auto ran = gpu->batch->submitAndWait();
         QVERIFY2(ran, ran ? "" : ran.error().message.c_str());
 
-        // the 8-bit blocks: 32 quants then d as a float, against the CPU's Q8_0 blocks (fp16 d, quants)
+        // the 8-bit blocks (32 quants, then d as a float) against the CPU backend's activation blocks
+        // (the same rounding, half away from zero): equal on lavapipe, whose division is IEEE's; a GPU's
+        // may be 2.5 ulp off, so there a quant may differ by one step and d by one fp16 step
         const std::vector<float> xqWords = test::readFloats(*xqBuffer, blocks * n * 9);
-        const std::vector<uint8_t> cpuBlocks = quantize(TensorType::Q8_0, x, c);
+        std::vector<uint8_t> cpuBytes(quantizedActivationBytes(TensorType::Q8_0, c * n));
+        QCOMPARE(cpuBytes.size(), blocks * n * sizeof(ActivationBlock32));
+        quantizeActivations(TensorType::Q8_0, x.data(), c * n, cpuBytes.data());
+        const auto* cpuBlocks = reinterpret_cast<const ActivationBlock32*>(cpuBytes.data());
+        const bool exact = gpu->context->info().kind == DeviceKind::Cpu;
         size_t differentQuants = 0, differentScales = 0;
         for (size_t b = 0; b < blocks * n; ++b) {
-            const uint8_t* cpu = cpuBlocks.data() + b * 34;
-            uint16_t d = 0;
-            std::memcpy(&d, cpu, 2);
-            differentScales += xqWords[b * 9 + 8] != halfToFloat(d);
-            differentQuants += std::memcmp(reinterpret_cast<const uint8_t*>(&xqWords[b * 9]), cpu + 2, 32) != 0;
+            const float d = xqWords[b * 9 + 8];
+            differentScales += d != cpuBlocks[b].d;
+            QVERIFY(std::abs(d - cpuBlocks[b].d) <= cpuBlocks[b].d * 0x1p-10f);
+            int8_t quants[32];
+            std::memcpy(quants, &xqWords[b * 9], 32);
+            for (size_t j = 0; j < 32; ++j) {
+                differentQuants += quants[j] != cpuBlocks[b].qs[j];
+                QVERIFY(std::abs(int(quants[j]) - int(cpuBlocks[b].qs[j])) <= 1);
+            }
         }
-        QCOMPARE(differentScales, size_t(0));
-        QCOMPARE(differentQuants, size_t(0));
+        qInfo("8-bit blocks: %zu of %zu scales and %zu of %zu quants differ from the CPU's", differentScales, blocks * n, differentQuants,
+              blocks * n * 32);
+        if (exact) QCOMPARE(differentScales + differentQuants, size_t(0));
+        else QVERIFY(differentQuants * 1000 <= blocks * n * 32);
 
-        // y against the exact product with the dequantized blocks
+        // y against the exact product with the blocks the device made
         std::vector<float> xHat(c * n);
-        for (size_t t = 0; t < n; ++t) dequantizeRow(TensorType::Q8_0, cpuBlocks.data() + t * blocks * 34, xHat.data() + t * c, c);
+        for (size_t b = 0; b < blocks * n; ++b) {
+            int8_t quants[32];
+            std::memcpy(quants, &xqWords[b * 9], 32);
+            for (size_t j = 0; j < 32; ++j) xHat[b * 32 + j] = xqWords[b * 9 + 8] * float(quants[j]);
+        }
         const std::vector<float> y = test::readFloats(*yBuffer, size_t(rows) * n);
         const double relative = double(blocks + 2) * 0x1p-24; // one rounding per block's scaled sum, and the two scales
         double worstExcess = 0.0;

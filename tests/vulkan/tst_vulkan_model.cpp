@@ -148,7 +148,7 @@ private slots:
     }
 
     // A prompt through the integer dot-product mat-mul (GPUs with fast int8 dot products; forced on
-    // here, with lavapipe's prompts sent to the tiled kernels): its activations are rounded to 8-bit
+    // here, with lavapipe taking a GPU's kernel choices): its activations are rounded to 8-bit
     // blocks as the CPU backend rounds them, so it lands closer to the CPU than the fp32 tiles (not
     // equal: the LM head is a mat-vec with fp32 activations; measured NMSE 3e-5 against 1.3e-4).
     void integerDotPromptMatchesTheCpu_data() {
@@ -174,9 +174,19 @@ private slots:
         std::vector<float> cpuLogits(vocab);
         QVERIFY((*cpu)->eval(prompt, 0, cpuLogits.data()));
 
+        // a GPU's kernel choices (prompt batches to the tiled mat-mul); the variables CTest set are
+        // put back afterwards, for the tests that follow
         struct Environment {
-            Environment() { qputenv("LUCENT_VK_MATVEC", "8,8,0"); } // lavapipe's shape, batches to the tiled mat-mul
-            ~Environment() { qunsetenv("LUCENT_VK_MATVEC"), qunsetenv("LUCENT_VK_INTEGER_DOT"); }
+            QByteArray kernels = qgetenv("LUCENT_VK_KERNELS"), integerDot = qgetenv("LUCENT_VK_INTEGER_DOT");
+            Environment() { qputenv("LUCENT_VK_KERNELS", "gpu"); }
+            ~Environment() {
+                restore("LUCENT_VK_KERNELS", kernels);
+                restore("LUCENT_VK_INTEGER_DOT", integerDot);
+            }
+            static void restore(const char* name, const QByteArray& value) {
+                if (value.isNull()) qunsetenv(name);
+                else qputenv(name, value);
+            }
         } environment;
         double nmse[2] = {};
         for (bool integerDot : {false, true}) {
